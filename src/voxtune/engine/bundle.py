@@ -1,0 +1,169 @@
+"""ModelBundle: a model is a directory with manifest.json naming every file the decoder needs.
+
+The bundled base model is not a directory we own (it lives inside the pocketsphinx wheel), so
+`load_bundle("base")` builds its bundle in memory from the wheel's paths. A trained bundle holds
+its own files (relative paths in the manifest) and records the sha256 of each, so a bundle that
+was copied incompletely is refused instead of decoding with the wrong parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voxtune.errors import ModelError
+
+MANIFEST_NAME = "manifest.json"
+BUNDLE_FORMAT_VERSION = 1
+BASE_MODEL_NAME = "base"
+ENGINE_POCKETSPHINX = "pocketsphinx"
+
+
+@dataclass(frozen=True)
+class ModelBundle:
+    """Everything a decoder needs, with absolute paths resolved."""
+
+    name: str
+    locale: str
+    engine: str
+    acoustic_model_dir: Path
+    dictionary_path: Path
+    language_model_path: Path
+    # Extra decoder settings (pocketsphinx config keys, e.g. {"lw": 6.5}); empty for the base.
+    decoder_options: dict[str, Any] = field(default_factory=dict)
+    formatting_rules_path: Path | None = None
+    root: Path | None = None  # None for the bundled base model
+    manifest: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_base(self) -> bool:
+        return self.root is None
+
+    @property
+    def identity(self) -> str:
+        """A stable id for caching decoders: the bundle directory, or the base model's name."""
+        return str(self.root) if self.root is not None else BASE_MODEL_NAME
+
+
+def base_model_dir() -> Path:
+    """Directory of the en-US model shipped inside the pocketsphinx wheel."""
+    import pocketsphinx
+
+    return Path(pocketsphinx.get_model_path()) / "en-us"
+
+
+def base_bundle() -> ModelBundle:
+    model = base_model_dir()
+    return ModelBundle(
+        name=BASE_MODEL_NAME,
+        locale="en-US",
+        engine=ENGINE_POCKETSPHINX,
+        acoustic_model_dir=model / "en-us",
+        dictionary_path=model / "cmudict-en-us.dict",
+        language_model_path=model / "en-us.lm.bin",
+        manifest={"name": BASE_MODEL_NAME, "locale": "en-US", "engine": ENGINE_POCKETSPHINX},
+    )
+
+
+def load_bundle(name_or_path: str | Path, *, verify: bool = True) -> ModelBundle:
+    """`base` or a bundle directory. Raises ModelError when missing, incomplete or corrupt."""
+    if str(name_or_path) == BASE_MODEL_NAME:
+        return base_bundle()
+    root = Path(name_or_path).resolve()
+    manifest_path = root / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise ModelError(f"{root} is not a model bundle: it has no {MANIFEST_NAME}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{manifest_path} cannot be read: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise ModelError(f"{manifest_path} is not a JSON object")
+    if manifest.get("format_version") != BUNDLE_FORMAT_VERSION:
+        raise ModelError(
+            f"{manifest_path}: unsupported bundle format {manifest.get('format_version')!r}"
+        )
+    if verify:
+        verify_files(root, manifest)
+    base = base_bundle()
+    try:
+        return ModelBundle(
+            name=str(manifest.get("name", root.name)),
+            locale=str(manifest.get("locale", "en-US")),
+            engine=str(manifest.get("engine", ENGINE_POCKETSPHINX)),
+            acoustic_model_dir=_member(root, manifest.get("acoustic_model"), base.acoustic_model_dir),
+            dictionary_path=_member(root, manifest.get("dictionary"), base.dictionary_path),
+            language_model_path=_member(
+                root, manifest.get("language_model"), base.language_model_path
+            ),
+            decoder_options=dict(manifest.get("decoder_options") or {}),
+            formatting_rules_path=_member(root, manifest.get("formatting_rules"), None),
+            root=root,
+            manifest=manifest,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{manifest_path}: malformed manifest: {exc}") from exc
+
+
+def _member(root: Path, relative: object, default: Path | None) -> Any:
+    """A bundle-relative path; None in the manifest means 'the base model's file'."""
+    if relative is None:
+        return default
+    if not isinstance(relative, str):
+        raise ValueError(f"path {relative!r} is not a string")
+    path = (root / relative).resolve()
+    if root not in path.parents and path != root:
+        raise ModelError(f"manifest path {relative!r} points outside the bundle")
+    if not path.exists():
+        raise ModelError(f"bundle file {relative!r} is missing")
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hash_tree(root: Path) -> dict[str, str]:
+    """sha256 of every file below `root` except the manifest, keyed by posix relative path."""
+    return {
+        path.relative_to(root).as_posix(): file_sha256(path)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != MANIFEST_NAME
+    }
+
+
+def verify_files(root: Path, manifest: dict[str, Any]) -> None:
+    expected = manifest.get("files")
+    if not isinstance(expected, dict):
+        raise ModelError(f"{root}/{MANIFEST_NAME} lists no files")
+    for relative, digest in expected.items():
+        path = root / relative
+        if not path.is_file():
+            raise ModelError(f"bundle {root} is incomplete: {relative} is missing")
+        if file_sha256(path) != digest:
+            raise ModelError(f"bundle {root} is corrupt: {relative} does not match its hash")
+
+
+def bundle_hash(manifest: dict[str, Any]) -> str:
+    """One hash for a whole bundle: over its file hashes (deterministic training -> same hash)."""
+    files = manifest.get("files") or {}
+    joined = "\n".join(f"{k} {v}" for k, v in sorted(files.items()))
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def write_manifest(root: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Hash the files below `root` into the manifest and write it last (a bundle is complete
+    exactly when its manifest exists)."""
+    complete = {**manifest, "format_version": BUNDLE_FORMAT_VERSION, "files": hash_tree(root)}
+    complete["bundle_hash"] = bundle_hash(complete)
+    tmp = root / (MANIFEST_NAME + ".tmp")
+    tmp.write_text(json.dumps(complete, indent=2, sort_keys=True), encoding="utf-8")
+    tmp.replace(root / MANIFEST_NAME)
+    return complete
