@@ -7,12 +7,12 @@ Every error knows how each adapter reports it: `code` is the Azure ErrorCode (to
     VoxtuneError
     ├── InvalidInputError           bad request / user input (400, exit 2)
     │   ├── AudioError              audio that cannot be decoded or is unusable
-    │   ├── DatasetError            a dataset that cannot be read at all (per-item problems go to reports)
+    │   ├── DatasetError            a dataset that cannot be read at all (item problems: reports)
     │   ├── TextEncodingError       text that is not UTF-8
     │   └── FormattingRuleError     an OutputFormatting rule that does not parse
-    ├── ModelError                  a model bundle that is missing, incomplete or corrupt (400, exit 3)
+    ├── ModelError                  a model bundle missing, incomplete or corrupt (400, exit 3)
     ├── NotFoundError               an entity that does not exist (404, exit 4)
-    ├── ConflictError               an entity in use, or a state that forbids the action (409, exit 5)
+    ├── ConflictError               an entity in use, or in a state that forbids it (409, exit 5)
     ├── AuthError                   missing or wrong credentials (401, exit 6)
     └── EngineError                 the recognizer failed on valid input (500, exit 10)
         └── TrainingError           training could not produce a model (500, exit 11)

@@ -94,7 +94,9 @@ def load_bundle(name_or_path: str | Path, *, verify: bool = True) -> ModelBundle
             name=str(manifest.get("name", root.name)),
             locale=str(manifest.get("locale", "en-US")),
             engine=str(manifest.get("engine", ENGINE_POCKETSPHINX)),
-            acoustic_model_dir=_member(root, manifest.get("acoustic_model"), base.acoustic_model_dir),
+            acoustic_model_dir=_member(
+                root, manifest.get("acoustic_model"), base.acoustic_model_dir
+            ),
             dictionary_path=_member(root, manifest.get("dictionary"), base.dictionary_path),
             language_model_path=_member(
                 root, manifest.get("language_model"), base.language_model_path

@@ -1,0 +1,69 @@
+"""`voxtune` command line: thin click commands over the core library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from voxtune import __version__
+from voxtune.cli.dataset import dataset_group
+from voxtune.cli.errors import reports_errors
+from voxtune.cli.evaluate import evaluate_command
+from voxtune.cli.progress import ProgressBar
+from voxtune.cli.tour import tour_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voxtune")
+def cli() -> None:
+    """voxtune: self-hosted custom speech recognition (Azure Custom Speech compatible)."""
+
+
+@cli.command("transcribe")
+@click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--model", default="base", show_default=True,
+              help="Model bundle directory or 'base'.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="json: one Azure-style result object per line (JSON Lines).",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Decoder processes to run in parallel.")
+@reports_errors
+def transcribe_command(audio: tuple[Path, ...], model: str, output_format: str, jobs: int) -> None:
+    """Transcribe AUDIO files (WAV, FLAC, OGG/Opus, MP3, ...) with a model."""
+    from voxtune.engine import load_bundle, recognize_files
+    from voxtune.engine.azure_json import result_json
+    from voxtune.engine.types import RecognitionResult
+
+    bundle = load_bundle(model)
+    with ProgressBar(len(audio), "transcribing", enabled=len(audio) > 1) as bar:
+        outcomes = recognize_files(list(audio), bundle, jobs=jobs, on_progress=bar.update)
+    failed = 0
+    for path, outcome in zip(audio, outcomes, strict=True):
+        if not isinstance(outcome, RecognitionResult):
+            failed += 1
+            click.echo(f"error: {path}: {outcome}", err=True)
+        elif output_format == "json":
+            click.echo(json.dumps(result_json(outcome, str(path)), ensure_ascii=False))
+        elif len(audio) > 1:
+            click.echo(f"{path}\t{outcome.lexical}")
+        else:
+            click.echo(outcome.lexical)
+    if failed:
+        raise click.exceptions.Exit(2)
+
+
+cli.add_command(evaluate_command)
+cli.add_command(tour_command)
+cli.add_command(dataset_group)
+
+
+def main() -> None:
+    cli(prog_name="voxtune")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Evaluate one or two models on an Acoustic (audio + transcript) dataset: the use case behind
+`voxtune evaluate` and, later, the service's evaluation jobs.
+
+An utterance the engine cannot recognize still counts: its hypothesis is empty (all words
+deleted) and the failure is listed, so a model cannot look better by failing on hard audio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from voxtune.data import AcousticDataset, iter_audio, parse_acoustic
+from voxtune.engine import ModelBundle, load_bundle, recognize_items
+from voxtune.engine.recognizer import RecognitionOptions
+from voxtune.engine.types import RecognitionResult
+from voxtune.errors import DatasetError, VoxtuneError
+from voxtune.scoring import CorpusScores, azure_evaluation_properties, score
+
+ProgressCallback = Callable[[str, int, int], None]  # (model name, done, total)
+
+
+@dataclass(frozen=True)
+class UtteranceFailure:
+    utterance: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ModelEvaluation:
+    model: str  # "base" or the bundle directory
+    scores: CorpusScores
+    failures: tuple[UtteranceFailure, ...]
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    dataset: AcousticDataset
+    models: tuple[ModelEvaluation, ...]
+
+    def azure_properties(self) -> dict[str, float | int]:
+        """Azure EvaluationProperties word/sentence figures: suffix 1 and 2 per model."""
+        properties: dict[str, float | int] = {}
+        for number, evaluation in enumerate(self.models, start=1):
+            properties.update(azure_evaluation_properties(evaluation.scores, str(number)))
+        return properties
+
+
+def evaluate_dataset(
+    dataset: str | Path | AcousticDataset,
+    models: Sequence[str | Path | ModelBundle],
+    *,
+    jobs: int = 1,
+    options: RecognitionOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> EvaluationResult:
+    if not models:
+        raise ValueError("evaluate_dataset needs at least one model")
+    parsed = dataset if isinstance(dataset, AcousticDataset) else parse_acoustic(dataset)
+    if not parsed.utterances:
+        raise DatasetError(
+            "the dataset has no usable utterances: "
+            + "; ".join(e.reason for e in parsed.report.entries[:3])
+        )
+    bundles = [m if isinstance(m, ModelBundle) else load_bundle(m) for m in models]
+    items = [(utt.name, audio) for utt, audio in iter_audio(parsed)]
+    evaluations = tuple(
+        _evaluate_model(parsed, items, bundle, jobs, options or RecognitionOptions(), on_progress)
+        for bundle in bundles
+    )
+    return EvaluationResult(parsed, evaluations)
+
+
+def _evaluate_model(
+    dataset: AcousticDataset,
+    items: list[tuple[str, bytes]],
+    bundle: ModelBundle,
+    jobs: int,
+    options: RecognitionOptions,
+    on_progress: ProgressCallback | None,
+) -> ModelEvaluation:
+    def progress(done: int, total: int) -> None:
+        if on_progress is not None:
+            on_progress(bundle.name, done, total)
+
+    outcomes = recognize_items(items, bundle, jobs=jobs, options=options, on_progress=progress)
+    failures: list[UtteranceFailure] = []
+    hypotheses: list[str] = []
+    for (name, _), outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, RecognitionResult):
+            hypotheses.append(outcome.lexical)
+        else:
+            failures.append(UtteranceFailure(name, _reason(outcome)))
+            hypotheses.append("")
+    triples = (
+        (utt.name, utt.transcript, hyp)
+        for utt, hyp in zip(dataset.utterances, hypotheses, strict=True)
+    )
+    return ModelEvaluation(
+        bundle.identity, score(triples, locale=dataset.locale), tuple(failures)
+    )
+
+
+def _reason(outcome: object) -> str:
+    return outcome.message if isinstance(outcome, VoxtuneError) else str(outcome)
