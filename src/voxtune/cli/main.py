@@ -12,7 +12,10 @@ from voxtune.cli.dataset import dataset_group
 from voxtune.cli.errors import reports_errors
 from voxtune.cli.evaluate import evaluate_command
 from voxtune.cli.progress import ProgressBar
+from voxtune.cli.resources import RESOURCE_GROUPS
+from voxtune.cli.server import keys_group, serve_command, worker_command
 from voxtune.cli.tour import tour_command
+from voxtune.cli.train import train_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,7 +61,13 @@ def transcribe_command(audio: tuple[Path, ...], model: str, output_format: str, 
 
 cli.add_command(evaluate_command)
 cli.add_command(tour_command)
+cli.add_command(train_command)
 cli.add_command(dataset_group)
+cli.add_command(serve_command)
+cli.add_command(worker_command)
+cli.add_command(keys_group)
+for group in RESOURCE_GROUPS:
+    cli.add_command(group)
 
 
 def main() -> None:

@@ -20,6 +20,9 @@ MANIFEST_NAME = "manifest.json"
 BUNDLE_FORMAT_VERSION = 1
 BASE_MODEL_NAME = "base"
 ENGINE_POCKETSPHINX = "pocketsphinx"
+# Verified like every file, but left out of the bundle hash: it records timings, and the
+# same inputs must give the same hash.
+UNHASHED_FILES = frozenset({"training-report.json"})
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,9 @@ def verify_files(root: Path, manifest: dict[str, Any]) -> None:
 def bundle_hash(manifest: dict[str, Any]) -> str:
     """One hash for a whole bundle: over its file hashes (deterministic training -> same hash)."""
     files = manifest.get("files") or {}
-    joined = "\n".join(f"{k} {v}" for k, v in sorted(files.items()))
+    joined = "\n".join(
+        f"{k} {v}" for k, v in sorted(files.items()) if k not in UNHASHED_FILES
+    )
     return hashlib.sha256(joined.encode()).hexdigest()
 
 

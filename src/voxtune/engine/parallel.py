@@ -1,0 +1,131 @@
+"""Recognize many inputs at once: a pool of worker processes, one decoder loaded in each.
+
+A decoder is single-threaded C code holding ~128 MB, so parallelism is by processes
+(forkserver: a fork of a clean server process, without the caller's threads or open decoders).
+Each worker builds its recognizer once, in the pool initializer. With jobs=1 everything runs
+in the calling process, without a pool.
+
+Every input gets its own slot in the answer, in input order: a RecognitionResult, or the
+error for that input (AudioError for audio that cannot be decoded, EngineError when
+recognition failed or its worker process died). One bad file never sinks the batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import TypeAlias
+
+from voxtune.engine.bundle import ModelBundle
+from voxtune.engine.pocketsphinx_engine import PocketsphinxRecognizer
+from voxtune.engine.recognizer import RecognitionOptions
+from voxtune.engine.types import RecognitionResult
+from voxtune.errors import EngineError, VoxtuneError
+
+ItemOutcome: TypeAlias = RecognitionResult | VoxtuneError
+ProgressCallback: TypeAlias = Callable[[int, int], None]  # (inputs done, inputs in total)
+AudioSource: TypeAlias = str | Path | bytes
+
+_worker: dict[str, PocketsphinxRecognizer] = {}  # the worker process's recognizer
+
+
+def recognize_files(
+    paths: Sequence[str | Path],
+    bundle: ModelBundle,
+    *,
+    jobs: int = 1,
+    options: RecognitionOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    recognizer: PocketsphinxRecognizer | None = None,
+) -> list[ItemOutcome]:
+    """Recognize audio files; `recognizer` (jobs=1 only) reuses an already loaded decoder."""
+    sources: list[tuple[str, AudioSource]] = [(str(path), Path(path)) for path in paths]
+    return _recognize_all(sources, bundle, jobs, options, on_progress, recognizer)
+
+
+def recognize_items(
+    items: Sequence[tuple[str, bytes]],
+    bundle: ModelBundle,
+    *,
+    jobs: int = 1,
+    options: RecognitionOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+    recognizer: PocketsphinxRecognizer | None = None,
+) -> list[ItemOutcome]:
+    """Recognize in-memory encoded audio files given as (id, bytes), e.g. members of a zip."""
+    sources: list[tuple[str, AudioSource]] = [(name, data) for name, data in items]
+    return _recognize_all(sources, bundle, jobs, options, on_progress, recognizer)
+
+
+def _recognize_all(
+    sources: list[tuple[str, AudioSource]],
+    bundle: ModelBundle,
+    jobs: int,
+    options: RecognitionOptions | None,
+    on_progress: ProgressCallback | None,
+    recognizer: PocketsphinxRecognizer | None,
+) -> list[ItemOutcome]:
+    total = len(sources)
+    jobs = max(1, min(jobs, total))
+    if total == 0:
+        return []
+    if jobs == 1:
+        local = recognizer if recognizer is not None else PocketsphinxRecognizer(bundle, options)
+        outcomes: list[ItemOutcome] = []
+        for name, source in sources:
+            outcomes.append(_guarded(local, name, source))
+            if on_progress is not None:
+                on_progress(len(outcomes), total)
+        return outcomes
+    return _recognize_in_pool(sources, bundle, jobs, options, on_progress)
+
+
+def _recognize_in_pool(
+    sources: list[tuple[str, AudioSource]],
+    bundle: ModelBundle,
+    jobs: int,
+    options: RecognitionOptions | None,
+    on_progress: ProgressCallback | None,
+) -> list[ItemOutcome]:
+    total = len(sources)
+    slots: list[ItemOutcome | None] = [None] * total
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(bundle, options)
+    ) as pool:
+        futures: dict[Future[ItemOutcome], int] = {
+            pool.submit(_recognize_in_worker, name, source): index
+            for index, (name, source) in enumerate(sources)
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            index = futures[future]
+            try:
+                slots[index] = future.result()
+            except Exception as exc:  # the worker died or could not start
+                slots[index] = EngineError(f"{sources[index][0]}: recognition failed: {exc!r}")
+            if on_progress is not None:
+                on_progress(done, total)
+    return [slot if slot is not None else EngineError("no result") for slot in slots]
+
+
+def _start_worker(bundle: ModelBundle, options: RecognitionOptions | None) -> None:
+    _worker["recognizer"] = PocketsphinxRecognizer(bundle, options)
+
+
+def _recognize_in_worker(name: str, source: AudioSource) -> ItemOutcome:
+    return _guarded(_worker["recognizer"], name, source)
+
+
+def _guarded(recognizer: PocketsphinxRecognizer, name: str, source: AudioSource) -> ItemOutcome:
+    """One input's outcome: its result or its error, never an exception out of the batch."""
+    from voxtune.audio import load_audio  # decoding lives in audio/, loaded where it runs
+
+    try:
+        audio = load_audio(source, target_rate_hz=recognizer.sample_rate_hz, name=name)
+        return recognizer.recognize(audio)
+    except VoxtuneError as exc:
+        return exc
+    except Exception as exc:  # a bug or a C-level failure on this input only
+        return EngineError(f"{name}: recognition failed: {exc!r}")

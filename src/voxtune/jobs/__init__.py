@@ -1,0 +1,6 @@
+"""Durable jobs: the job table is the source of truth; workers claim jobs under a lease."""
+
+from voxtune.jobs.queue import Job, JobQueue
+from voxtune.jobs.worker import JobContext, JobKind, Worker, WorkerPool
+
+__all__ = ["Job", "JobContext", "JobKind", "JobQueue", "Worker", "WorkerPool"]

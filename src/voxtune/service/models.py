@@ -1,0 +1,193 @@
+"""Models: the bundled base model, and custom models trained from datasets by a job.
+
+A custom model is published only when complete: the training job writes its bundle to a
+staging directory, verifies it loads, renames it into place, and only then marks the model
+Succeeded. Training itself is `train_bundle`, the one call into `voxtune.training`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from voxtune.errors import ConflictError, InvalidInputError, NotFoundError
+from voxtune.service import entities, webhooks
+from voxtune.service.context import Services
+from voxtune.service.files import delete_owner_files
+from voxtune.service.schemas import ModelCreate, ModelUpdate, Reference
+from voxtune.service.views import BASE_MODEL_ID
+from voxtune.store import records
+from voxtune.store.records import Entity
+
+TRAIN_JOB = "model.train"
+BLOB_PREFIX = "models"
+TRAINABLE_KINDS = {"Acoustic", "Language", "LanguageMarkdown", "Pronunciation", "OutputFormatting"}
+ProgressCallback = Callable[[float], None]
+
+
+def bundle_key(model_id: str) -> str:
+    return f"{BLOB_PREFIX}/{model_id}/bundle"
+
+
+def get_base_model(model_id: str) -> str:
+    if model_id.lower() != BASE_MODEL_ID:
+        raise NotFoundError(f"no base model with id {model_id}")
+    return BASE_MODEL_ID
+
+
+def resolve_model(services: Services, reference: Reference, *, deployable: bool = True) -> str:
+    """The id of the model a reference names: the base model or a usable custom model."""
+    table, model_id = entities.referenced_id(reference, ("models", "models/base"), "model")
+    if table == "models/base" or model_id == BASE_MODEL_ID:
+        try:
+            return get_base_model(model_id)
+        except NotFoundError as error:
+            raise InvalidInputError(str(error), inner_code="InvalidBaseModel") from error
+    try:
+        model = entities.get(services, "models", model_id)
+    except NotFoundError as error:
+        raise InvalidInputError(str(error), inner_code="InvalidModel") from error
+    if deployable and model.status != "Succeeded":
+        raise InvalidInputError(
+            f"model {model_id} is {model.status}; only a Succeeded model can be used",
+            inner_code="ModelNotDeployable",
+        )
+    return model.id
+
+
+def bundle_location(services: Services, model_id: str) -> str:
+    """What `load_bundle` takes for this model: "base" or the bundle directory."""
+    if model_id == BASE_MODEL_ID:
+        return "base"
+    return str(services.blobs.local_path(bundle_key(model_id)))
+
+
+def _training_datasets(services: Services, references: list[Reference], locale: str) -> list[str]:
+    ids = []
+    for reference in references:
+        _, dataset_id = entities.referenced_id(reference, ("datasets",), "dataset")
+        try:
+            dataset = entities.get(services, "datasets", dataset_id)
+        except NotFoundError as error:
+            raise InvalidInputError(str(error), inner_code="InvalidDataset") from error
+        if dataset.status != "Succeeded" or dataset.refs["kind"] not in TRAINABLE_KINDS:
+            raise InvalidInputError(
+                f"dataset {dataset.id} ({dataset.refs['kind']}, {dataset.status}) cannot be "
+                "used for training",
+                inner_code="InvalidDataset",
+            )
+        if dataset.locale != locale:
+            raise InvalidInputError(
+                f"dataset {dataset.id} is {dataset.locale}, not {locale}",
+                inner_code="InvalidLocale",
+            )
+        ids.append(dataset.id)
+    return ids
+
+
+def create_model(services: Services, body: ModelCreate) -> Entity:
+    locale = entities.check_locale(body.locale)
+    base_id = resolve_model(services, body.baseModel) if body.baseModel else BASE_MODEL_ID
+    if base_id != BASE_MODEL_ID:
+        raise InvalidInputError(
+            "a custom model is trained from a base model", inner_code="InvalidBaseModel"
+        )
+    dataset_ids = _training_datasets(services, body.datasets, locale)
+    if not dataset_ids and not body.text:
+        raise InvalidInputError("a model needs datasets or text", inner_code="InvalidDataset")
+    properties: dict[str, Any] = {}
+    if body.properties and body.properties.customModelWeightPercent is not None:
+        properties["customModelWeightPercent"] = body.properties.customModelWeightPercent
+    entity = Entity(
+        table="models",
+        id=str(uuid.uuid4()),
+        display_name=body.displayName,
+        description=body.description or "",
+        locale=locale,
+        project_id=entities.project_id(services, body.project),
+        custom_properties=body.customProperties or {},
+        properties=properties,
+        attrs={"datasets": dataset_ids, "text": body.text or ""},
+        refs={"base_model_id": base_id},
+    )
+    with services.database.begin() as connection:
+        records.insert_entity(connection, entity)
+        records.link_model_datasets(connection, entity.id, dataset_ids)
+    services.queue.enqueue(TRAIN_JOB, entity.id)
+    webhooks.notify(services, "modelCreation", entity)
+    return entity
+
+
+def update_model(services: Services, model_id: str, body: ModelUpdate) -> Entity:
+    entity = entities.get(services, "models", model_id)
+    return entities.save(services, entities.apply_common_update(services, entity, body))
+
+
+def delete_model(services: Services, model_id: str) -> None:
+    entity = entities.get(services, "models", model_id)
+    with services.database.begin() as connection:
+        users = records.count_references(connection, "endpoints", "model_id", entity.id)
+        for column in ("model1_id", "model2_id"):
+            users += records.count_references(connection, "evaluations", column, entity.id)
+        users += records.count_references(connection, "transcriptions", "model_id", entity.id)
+        if users:
+            raise ConflictError(
+                f"the model is used by {users} endpoint(s), evaluation(s) or transcription(s)"
+            )
+        records.delete_entity(connection, "models", entity.id)
+        records.unlink_model_datasets(connection, entity.id)
+    delete_owner_files(services, entity.id, BLOB_PREFIX)
+    webhooks.notify(services, "modelDeletion", entity)
+
+
+def train_bundle(
+    base: str,
+    datasets: list[tuple[str, Path, str]],
+    text: str,
+    weight_percent: int | None,
+    output_dir: Path,
+    on_progress: ProgressCallback,
+) -> dict[str, Any]:
+    """The one call into training: write a bundle into `output_dir` (empty or missing) and
+    return the training report. `datasets` are (Azure kind, path, locale)."""
+    from voxtune.training import TrainingInputs, TrainingOptions, train
+
+    by_kind: dict[str, list[Path]] = {}
+    locales = {locale for _, _, locale in datasets} or {"en-US"}
+    for kind, path, _ in datasets:
+        by_kind.setdefault(kind, []).append(path)
+    unusable = set(by_kind) - _TRAINABLE_KINDS
+    if unusable:
+        raise InvalidInputError(
+            f"datasets of kind {', '.join(sorted(unusable))} cannot be used for training",
+            inner_code="InvalidDataset",
+        )
+    inputs = TrainingInputs(
+        acoustic=by_kind.get("Acoustic", []),
+        text=by_kind.get("Language", []),
+        markdown=by_kind.get("LanguageMarkdown", []),
+        pronunciation=by_kind.get("Pronunciation", []),
+        formatting=by_kind.get("OutputFormatting", []),
+        inline_text=[line for line in text.splitlines() if line.strip()],
+    )
+    options = TrainingOptions(weight_percent=weight_percent, locale=sorted(locales)[0])
+    trained = train(base, inputs, output_dir, options, lambda _, fraction: on_progress(fraction))
+    return trained.report.to_json()
+
+
+_TRAINABLE_KINDS = {"Acoustic", "Language", "LanguageMarkdown", "Pronunciation", "OutputFormatting"}
+
+
+def publish_bundle(services: Services, model_id: str, staging: Path) -> Path:
+    """Move a verified bundle into place (a rename: readers see all of it or nothing)."""
+    from voxtune.engine import load_bundle
+
+    load_bundle(staging)  # raises ModelError if incomplete
+    target = services.blobs.local_path(bundle_key(model_id))
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+    return target

@@ -1,0 +1,117 @@
+"""Synchronous transcription (`transcriptions:transcribe`): one audio file in, the
+TranscribeResult out. Decoding runs in a process of its own (decoding holds the GIL), so the
+API keeps answering while a file is transcribed; the process is kept for the next request.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from pydantic import ValidationError
+
+from voxtune.errors import InvalidInputError
+from voxtune.service import entities
+from voxtune.service.context import Services
+from voxtune.service.fetch import FetchPolicy, stream_url
+from voxtune.service.models import bundle_location, resolve_model
+from voxtune.service.schemas import Reference, TranscribeDefinition
+from voxtune.service.views import BASE_MODEL_ID
+
+MAX_AUDIO_BYTES = 250 * 1024 * 1024  # Azure: the file must be smaller than 250 MB
+TICKS_PER_MS = 10_000  # 100-ns ticks in a millisecond
+
+
+class Transcriber:
+    """A lazily started one-process pool, shut down with the app."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                )
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+
+
+def parse_definition(text: str | None) -> TranscribeDefinition:
+    try:
+        return TranscribeDefinition.model_validate_json(text or "{}")
+    except ValidationError as error:
+        raise InvalidInputError(
+            f"definition is not a TranscribeDefinition: {error.errors()[0]['msg']}",
+            inner_code="InvalidRequestBodyFormat",
+        ) from error
+
+
+def transcribe(
+    services: Services, transcriber: Transcriber, definition_text: str | None, audio: bytes | None
+) -> dict[str, Any]:
+    definition = parse_definition(definition_text)
+    locales = [entities.check_locale(locale) for locale in definition.locales or ["en-US"]]
+    model_id = BASE_MODEL_ID
+    for locale, url in (definition.models or {}).items():
+        if entities.check_locale(locale) in locales:
+            model_id = resolve_model(services, Reference.model_validate({"self": url}))
+    if definition.diarization is not None and definition.diarization.get("enabled"):
+        raise InvalidInputError("diarization is not supported", inner_code="InvalidParameter")
+    if audio is None:
+        if not definition.audioUrl:
+            raise InvalidInputError("give the audio file or definition.audioUrl")
+        policy = FetchPolicy(
+            allow_private=services.settings.allow_private_content_urls,
+            max_bytes=MAX_AUDIO_BYTES,
+            timeout_s=services.settings.content_url_timeout_s,
+        )
+        audio = b"".join(stream_url(definition.audioUrl, policy))
+    if len(audio) > MAX_AUDIO_BYTES:
+        raise InvalidInputError(f"the audio exceeds {MAX_AUDIO_BYTES} bytes")
+    location = bundle_location(services, model_id)
+    return transcriber.pool().submit(recognize_to_json, location, audio, locales[0]).result()
+
+
+def recognize_to_json(location: str, audio: bytes, locale: str) -> dict[str, Any]:
+    """In the pool's process: decode and recognize; the TranscribeResult JSON."""
+    from voxtune.audio import load_audio
+    from voxtune.engine import open_recognizer
+
+    recognizer = open_recognizer(location)
+    result = recognizer.recognize(
+        load_audio(audio, target_rate_hz=recognizer.sample_rate_hz, name="audio")
+    )
+    phrases = [
+        {
+            "offsetMilliseconds": phrase.offset_ticks // TICKS_PER_MS,
+            "durationMilliseconds": phrase.duration_ticks // TICKS_PER_MS,
+            "text": phrase.lexical,
+            "words": [
+                {
+                    "text": word.text,
+                    "offsetMilliseconds": word.offset_ticks // TICKS_PER_MS,
+                    "durationMilliseconds": word.duration_ticks // TICKS_PER_MS,
+                }
+                for word in phrase.words
+            ],
+            "locale": locale,
+            "confidence": round(phrase.confidence, 4),
+        }
+        for phrase in result.phrases
+        if phrase.lexical
+    ]
+    return {
+        "durationMilliseconds": result.duration_ticks // TICKS_PER_MS,
+        "combinedPhrases": [{"text": result.lexical}],
+        "phrases": phrases,
+    }

@@ -1,0 +1,188 @@
+"""train(base, inputs, out_dir) -> TrainedModel: datasets + base model -> a complete ModelBundle.
+
+Steps: read the datasets; language model (domain Kneser-Ney mixed with the base LM); lexicon
+(every LM word pronounced: base dictionary, user pronunciations, G2P); acoustic adaptation
+from the Acoustic datasets' audio (aligned with that lexicon); formatting rules copied.
+Everything is written into a temporary sibling of `out_dir` that is renamed into place only
+once the manifest (with the hash of every file) is written: a failed or killed training
+leaves no half bundle behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voxtune.audio import load_audio
+from voxtune.data import iter_audio
+from voxtune.engine.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
+from voxtune.engine.bundle import ModelBundle, file_sha256, load_bundle, write_manifest
+from voxtune.errors import AudioError, ConflictError, TrainingError
+from voxtune.lexicon import Lexicon, build_lexicon, read_phone_set
+from voxtune.training.inputs import TrainingCorpus, TrainingInputs, read_corpus
+from voxtune.training.language_model import build_language_model, vocabulary_oov_rate
+from voxtune.training.report import TrainingReport, lexicon_summary
+
+Progress = Callable[[str, float], None]  # (stage, fraction of the whole training 0..1)
+
+LM_FILE = "language-model.lm.bin"
+DICTIONARY_FILE = "dictionary.dict"
+ACOUSTIC_DIR = "acoustic"
+FORMATTING_DIR = "formatting"
+REPORT_FILE = "training-report.json"
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    weight_percent: int | None = None  # Azure customModelWeightPercent 1..100; None: tuned
+    lm_order: int = 3  # n-gram order of the domain LM
+    acoustic_adaptation: bool = True  # adapt to the Acoustic datasets' audio when given
+    adapt: AdaptOptions = field(default_factory=AdaptOptions)
+    locale: str = "en-US"
+    name: str = ""  # model name recorded in the manifest (default: the output folder name)
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    bundle: ModelBundle
+    report: TrainingReport
+
+
+def train(
+    base: str | Path | ModelBundle,
+    inputs: TrainingInputs,
+    out_dir: Path,
+    options: TrainingOptions | None = None,
+    on_progress: Progress | None = None,
+) -> TrainedModel:
+    options = options or TrainingOptions()
+    progress = on_progress or (lambda stage, fraction: None)
+    base_bundle = base if isinstance(base, ModelBundle) else load_bundle(base)
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise ConflictError(f"{out_dir} exists and is not empty: choose a new output folder")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    work.chmod(0o755)  # mkdtemp makes it private; a bundle is shared with servers/workers
+    try:
+        report = _train_into(base_bundle, inputs, work, options, progress)
+        manifest = {
+            "name": options.name or out_dir.name,
+            "locale": options.locale,
+            "engine": base_bundle.engine,
+            "base": base_bundle.name,
+            "acoustic_model": ACOUSTIC_DIR if report.acoustic is not None else None,
+            "dictionary": DICTIONARY_FILE,
+            "language_model": LM_FILE,
+            "formatting_rules": FORMATTING_DIR if report.formatting_files else None,
+            "decoder_options": {},
+            "training_report": REPORT_FILE,
+            "datasets": report.dataset_hashes,
+        }
+        write_manifest(work, manifest)
+        if out_dir.exists():
+            out_dir.rmdir()
+        work.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    progress("done", 1.0)
+    return TrainedModel(load_bundle(out_dir), report)
+
+
+def _train_into(
+    base: ModelBundle, inputs: TrainingInputs, work: Path, options: TrainingOptions,
+    progress: Progress,
+) -> TrainingReport:
+    started = time.monotonic()
+    progress("reading datasets", 0.0)
+    phone_set = read_phone_set(base.acoustic_model_dir)
+    corpus = read_corpus(inputs, phone_set, options.locale)
+    base_lexicon = Lexicon.load(base.dictionary_path)
+    oov_rate = vocabulary_oov_rate(corpus.sentences, set(base_lexicon.words()))
+    progress("language model", 0.05)
+    model, lm_report = build_language_model(
+        corpus.sentences, corpus.classes, base.language_model_path, work / LM_FILE,
+        weight_percent=options.weight_percent, order=options.lm_order,
+    )
+    progress("lexicon", 0.35)
+    lexicon = build_lexicon(
+        model.vocabulary(), base=base_lexicon, user=corpus.pronunciations, phone_set=phone_set
+    )
+    lexicon.lexicon.write(work / DICTIONARY_FILE)
+    acoustic = None
+    if options.acoustic_adaptation and corpus.acoustic:
+        acoustic = _adapt(base, corpus, work, options, progress)
+    formatting = _copy_formatting(corpus, work)
+    return TrainingReport(
+        datasets=tuple(
+            {"path": d.path, "kind": d.kind, **d.report.to_json()} for d in corpus.datasets
+        ),
+        dataset_hashes=_dataset_hashes(inputs),
+        sentences=len(corpus.sentences),
+        words=corpus.word_count,
+        classes=tuple((c.name, len(c.items)) for c in corpus.classes),
+        oov_rate=round(oov_rate, 6),
+        language_model=lm_report,
+        lexicon=lexicon_summary(lexicon, corpus.rejected_pronunciations),
+        acoustic=acoustic,
+        formatting_files=formatting,
+        elapsed_s=round(time.monotonic() - started, 1),
+    ).write(work / REPORT_FILE)
+
+
+def _adapt(
+    base: ModelBundle, corpus: TrainingCorpus, work: Path, options: TrainingOptions,
+    progress: Progress,
+) -> AdaptationReport:
+    utterances = []
+    for dataset in corpus.acoustic:
+        for utterance, data in iter_audio(dataset):
+            if utterance.text_only or not utterance.normalized:
+                continue  # Azure's rule: files over 40 s contribute their text only
+            try:
+                audio = load_audio(data, target_rate_hz=16000, name=utterance.name)
+            except AudioError:
+                continue  # the dataset report already lists it
+            utterances.append((utterance.name, audio, utterance.normalized))
+    if not utterances:
+        raise TrainingError("the Acoustic datasets contain no audio usable for adaptation")
+
+    def adapt_progress(done: int, total: int) -> None:
+        progress("acoustic adaptation", 0.4 + 0.6 * done / max(total, 1))
+
+    return adapt_acoustic_model(
+        base.acoustic_model_dir, utterances, work / ACOUSTIC_DIR, options.adapt,
+        dictionary_path=work / DICTIONARY_FILE, on_progress=adapt_progress,
+    )
+
+
+def _copy_formatting(corpus: TrainingCorpus, work: Path) -> tuple[str, ...]:
+    if not corpus.formatting_files:
+        return ()
+    folder = work / FORMATTING_DIR
+    folder.mkdir()
+    names = []
+    for number, (name, data) in enumerate(corpus.formatting_files):
+        target = f"{number:02d}-{Path(name).name}"
+        (folder / target).write_bytes(data)
+        names.append(target)
+    return tuple(names)
+
+
+def _dataset_hashes(inputs: TrainingInputs) -> dict[str, str]:
+    paths = [*inputs.acoustic, *inputs.text, *inputs.markdown, *inputs.pronunciation,
+             *inputs.formatting]
+    hashes = {str(p): file_sha256(p) for p in paths}
+    if inputs.inline_text:
+        joined = "\n".join(inputs.inline_text).encode()
+        hashes["inline-text"] = hashlib.sha256(joined).hexdigest()
+    return hashes
+
+
+__all__ = ["TrainedModel", "TrainingOptions", "train"]

@@ -1,0 +1,80 @@
+"""Model copy between two voxtune servers on loopback: authorizecopy on the target, copy and
+its operation on the source; the copied model is Succeeded with a verified bundle."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from test_api_support import live_server, validating_http
+from voxtune.client import VoxtuneClient
+from voxtune.engine.bundle import write_manifest
+from voxtune.errors import NotFoundError
+from voxtune.service import entities
+from voxtune.service.context import open_services
+from voxtune.service.models import bundle_key
+from voxtune.service.views import BASE_MODEL_ID
+from voxtune.settings import Settings
+from voxtune.store.records import Entity
+
+
+def _published_model(home: Path) -> str:
+    """A Succeeded custom model on the server under `home` (a tiny bundle: the base model's
+    files with its own decoder setting), as training would leave it."""
+    services = open_services(Settings(home=home))
+    model_id = str(uuid.uuid4())
+    root = services.blobs.local_path(bundle_key(model_id))
+    root.mkdir(parents=True)
+    (root / "notes.txt").write_text("copied with the bundle\n")
+    write_manifest(root, {"name": "tiny", "locale": "en-US", "decoder_options": {"lw": 6.5}})
+    entities.insert(
+        services,
+        Entity(
+            table="models",
+            id=model_id,
+            display_name="tiny",
+            locale="en-US",
+            status="Succeeded",
+            custom_properties={"team": "a"},
+            attrs={"datasets": [], "text": ""},
+            refs={"base_model_id": BASE_MODEL_ID},
+        ),
+    )
+    services.close()
+    return model_id
+
+
+def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
+    source_home, target_home = tmp_path / "a", tmp_path / "b"
+    options = {"allow_private_content_urls": True}
+    with (
+        live_server(source_home, **options) as (source_url, source_key),
+        live_server(target_home, **options) as (target_url, target_key),
+        VoxtuneClient(source_url, source_key, http=validating_http()) as source,
+        VoxtuneClient(target_url, target_key, http=validating_http()) as target,
+    ):
+        model_id = _published_model(source_home)
+        authorization = target.models.authorize_copy("/voxtune/servers/source")
+        assert authorization.target_resource_endpoint == target_url
+        operation = source.models.copy(model_id, authorization)
+        assert operation.status in ("NotStarted", "Running", "Succeeded")
+        done = source.models.wait_copy(operation, timeout_s=60)
+        assert done.status == "Succeeded", done.error
+        assert done.result is not None and done.result.link is not None
+        copied = target.models.get(done.result.link)
+        assert copied.status == "Succeeded" and copied.id == authorization.id
+        assert copied.display_name == "tiny" and copied.custom_properties == {"team": "a"}
+        names = {f["name"] for f in target.models.manifest(copied.id).model_files}
+        assert {"manifest.json", "notes.txt"} <= names
+
+        again = httpx.post(
+            f"{target_url}/voxtune/copy/{uuid.uuid4()}",
+            data={"model": "{}"},
+            files={"bundle": ("b.tar", b"", "application/x-tar")},
+        )
+        assert again.status_code == 401
+        with pytest.raises(NotFoundError):
+            source.models.copy(str(uuid.uuid4()), authorization)

@@ -1,0 +1,145 @@
+"""Training on the official Custom Speech samples: a complete, deterministic, usable bundle."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from voxtune.audio import load_audio
+from voxtune.engine import load_bundle, open_recognizer
+from voxtune.engine.bundle import MANIFEST_NAME
+from voxtune.errors import ConflictError, DatasetError, InvalidInputError, ModelError
+from voxtune.training import TrainedModel, TrainingInputs, TrainingOptions, train
+
+
+@pytest.fixture(scope="module")
+def sample_inputs(azure_samples: Path) -> TrainingInputs:
+    general = azure_samples / "en-US" / "general" / "training"
+    return TrainingInputs(
+        acoustic=[general / "audio-and-trans.zip"],
+        text=[general / "related-text.txt"],
+        markdown=[general / "structured-text.md"],
+        pronunciation=[general / "pronunciation.txt"],
+        formatting=[
+            azure_samples / "en-US" / "display-formatting" / "training" / "data_display-format.txt"
+        ],
+        inline_text=["voxtune trains custom speech models"],
+    )
+
+
+@pytest.fixture(scope="module")
+def trained(sample_inputs: TrainingInputs, tmp_path_factory: pytest.TempPathFactory) -> TrainedModel:
+    out = tmp_path_factory.mktemp("models") / "sample"
+    return train("base", sample_inputs, out)
+
+
+def test_bundle_is_complete_and_verifies(trained: TrainedModel) -> None:
+    assert trained.bundle.root is not None
+    manifest = json.loads((trained.bundle.root / MANIFEST_NAME).read_text())
+    assert manifest["base"] == "base" and manifest["bundle_hash"]
+    bundle = load_bundle(trained.bundle.root)  # verifies every file's hash
+    assert bundle.acoustic_model_dir.name == "acoustic"
+    assert bundle.language_model_path.name.endswith(".lm.bin")
+    assert (bundle.root / "training-report.json").is_file()  # type: ignore[operator]
+
+
+def test_acoustic_model_is_adapted_not_copied(trained: TrainedModel) -> None:
+    base = load_bundle("base")
+    for name in ("sendump", "means"):
+        adapted = (trained.bundle.acoustic_model_dir / name).read_bytes()
+        assert adapted != (base.acoustic_model_dir / name).read_bytes()
+    assert trained.report.acoustic is not None
+    assert trained.report.acoustic.utterances_aligned >= 1
+    assert trained.report.acoustic.senones_updated > 0
+
+
+def test_report_records_data_lm_and_lexicon(trained: TrainedModel) -> None:
+    report = trained.report
+    kinds = sorted(d["kind"] for d in report.datasets)
+    assert kinds == ["Acoustic", "Language", "LanguageMarkdown", "OutputFormatting",
+                     "Pronunciation"]
+    assert 0.0 <= report.oov_rate < 1.0
+    lm = report.language_model
+    assert lm.weight_chosen_by == "held-out perplexity" and 1 <= lm.weight_percent <= 100
+    assert lm.perplexity_custom < lm.perplexity_base  # domain text fits the custom LM better
+    sources = {source for _, _, source in report.lexicon.added}
+    assert "user" in sources  # the Pronunciation dataset's display forms
+    assert report.formatting_files
+
+
+def test_custom_words_are_in_the_dictionary(trained: TrainedModel) -> None:
+    words = {
+        line.split()[0] for line in trained.bundle.dictionary_path.read_text().splitlines()
+    }
+    assert "voxtune" in words  # from inline text, pronounced by G2P
+    assert {w for w, _, s in trained.report.lexicon.added if s == "user"} <= words
+
+
+def test_trained_model_recognizes_speech(trained: TrainedModel, smoke_dir: Path) -> None:
+    recognizer = open_recognizer(trained.bundle)
+    result = recognizer.recognize(load_audio(smoke_dir / "jfk.flac"))
+    assert "country" in result.lexical
+
+
+def test_same_inputs_give_the_same_bundle_hash(
+    trained: TrainedModel, sample_inputs: TrainingInputs, tmp_path: Path
+) -> None:
+    again = train("base", sample_inputs, tmp_path / "again")
+    first = trained.bundle.manifest["bundle_hash"]
+    assert again.bundle.manifest["bundle_hash"] == first
+
+
+def test_user_weight_is_used(sample_inputs: TrainingInputs, tmp_path: Path) -> None:
+    inputs = TrainingInputs(text=sample_inputs.text)
+    result = train("base", inputs, tmp_path / "w", TrainingOptions(weight_percent=30))
+    assert result.report.language_model.weight_percent == 30
+    assert result.report.language_model.weight_chosen_by == "user"
+    assert result.report.acoustic is None
+    assert load_bundle(tmp_path / "w").acoustic_model_dir == load_bundle("base").acoustic_model_dir
+
+
+def test_failed_training_leaves_no_half_bundle(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip at all")
+    out = tmp_path / "models" / "m"
+    with pytest.raises(DatasetError):
+        train("base", TrainingInputs(acoustic=[bad]), out)
+    assert not out.exists()
+    assert list((tmp_path / "models").iterdir()) == []  # no temporary folder left either
+
+
+def test_output_folder_in_use_is_refused(tmp_path: Path, sample_inputs: TrainingInputs) -> None:
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "keep.txt").write_text("user data")
+    with pytest.raises(ConflictError):
+        train("base", TrainingInputs(text=sample_inputs.text), out)
+    assert (out / "keep.txt").read_text() == "user data"
+
+
+def test_weight_out_of_range_is_refused(tmp_path: Path, sample_inputs: TrainingInputs) -> None:
+    with pytest.raises(InvalidInputError):
+        train("base", TrainingInputs(text=sample_inputs.text), tmp_path / "m",
+              TrainingOptions(weight_percent=0))
+
+
+def test_text_free_datasets_are_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "audio.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("trans.txt", "a.wav\t\n")
+    with pytest.raises((DatasetError, InvalidInputError)):
+        train("base", TrainingInputs(acoustic=[empty]), tmp_path / "m")
+
+
+def test_corrupt_bundle_is_refused(trained: TrainedModel, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    assert trained.bundle.root is not None
+    shutil.copytree(trained.bundle.root, copy)
+    (copy / "dictionary.dict").write_text("tampered 1\n")
+    with pytest.raises(ModelError, match="corrupt"):
+        load_bundle(copy)
