@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run tour test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The service with embedded defaults: SQLite + files under $$VOXTUNE_HOME (./var), the bundled
+# base model, one embedded job worker. Prints the URL and an API key.
 run: $(STAMP)
+	$(BIN)/voxtune serve
+
+# The recognition tour: the base model on ../shared/data/smoke with per-clip WER.
+tour: $(STAMP)
 	$(BIN)/voxtune tour
 
 test: $(STAMP)
@@ -21,7 +27,10 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/bench_wer.py
+	$(BIN)/python benchmarks/bench_overhead.py
+	$(BIN)/python benchmarks/bench_training.py an4
+	$(BIN)/python benchmarks/bench_training.py fsdd
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -143,3 +143,16 @@ def test_corrupt_bundle_is_refused(trained: TrainedModel, tmp_path: Path) -> Non
     (copy / "dictionary.dict").write_text("tampered 1\n")
     with pytest.raises(ModelError, match="corrupt"):
         load_bundle(copy)
+
+
+def test_user_words_survive_normalization_into_the_lm_text(tmp_path: Path) -> None:
+    from voxtune.lexicon import read_phone_set
+    from voxtune.training.inputs import read_corpus
+
+    pronunciation = tmp_path / "pron.txt"
+    pronunciation.write_text("3CPO\tthree c p o\nIEEE\ti triple e\n", encoding="utf-8")
+    inputs = TrainingInputs(pronunciation=[pronunciation],
+                            inline_text=["Ask 3CPO about the IEEE standard"])
+    phones = read_phone_set(load_bundle("base").acoustic_model_dir)
+    corpus = read_corpus(inputs, phones, "en-US")
+    assert corpus.sentences == [["ask", "3cpo", "about", "the", "ieee", "standard"]]

@@ -175,3 +175,13 @@ class PocketsphinxRecognizer:
         from voxtune.audio import resample
 
         return resample(audio, self._rate).samples
+
+
+if TYPE_CHECKING:
+    from voxtune.engine.recognizer import RecognitionStream, Recognizer
+
+    def _conforms(recognizer: PocketsphinxRecognizer) -> Recognizer:
+        return recognizer  # mypy proves the class satisfies the Recognizer protocol
+
+    def _stream_conforms(stream: PocketsphinxStream) -> RecognitionStream:
+        return stream

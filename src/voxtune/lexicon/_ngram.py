@@ -1,4 +1,4 @@
-"""A backoff n-gram model over graphone ids: interpolated Kneser-Ney, count cutoffs, text I/O.
+"""A backoff n-gram model over graphone ids: interpolated Kneser-Ney, count cutoffs, file I/O.
 
 Kept small and generic: tokens are ints (0 = sentence start, 1 = sentence end, units from 2).
 Training works on tuples (`BackoffModel`), the runtime on n-grams packed into ints
@@ -20,6 +20,7 @@ from pathlib import Path
 
 BOS, EOS = 0, 1
 Ngram = tuple[int, ...]
+UNSEEN_LOGPROB = -50.0  # a token never seen even as a unigram: effectively impossible
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class BackoffModel:
             if found is not None:
                 return penalty + found
             if not history:
-                return penalty - 50.0  # as _UNSEEN
+                return penalty + UNSEEN_LOGPROB
             penalty += self.backoff.get(history, 0.0)
             history = history[1:]
 
@@ -132,9 +133,9 @@ def _set_backoffs(model: BackoffModel, kept: dict[Ngram, float]) -> None:
         model.backoff[history] = math.log(left / lower_left)
 
 
-_MAGIC = b"voxtune-g2p-ngram 1\n"
+_MAGIC = b"voxtune-g2p-ngram 2\n"  # 2: delta-coded n-grams, int16 log probabilities
 LOG_SCALE = 1000  # packed log probabilities are ints in steps of 0.001 (int16 on disk)
-_UNSEEN = -50 * LOG_SCALE  # log probability of a token never seen: effectively impossible
+_UNSEEN = round(UNSEEN_LOGPROB * LOG_SCALE)
 
 
 @dataclass(frozen=True)

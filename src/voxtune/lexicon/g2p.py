@@ -107,5 +107,5 @@ class LetterRuleG2P:
 
 @cache
 def default_g2p() -> JointSequenceG2P:
-    """The shipped model, loaded once per process (about 0.Xs)."""
+    """The shipped model, loaded once per process (0.2-0.4 s; 2.2 MB file, ~500k n-grams)."""
     return JointSequenceG2P.load()

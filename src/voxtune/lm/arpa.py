@@ -44,8 +44,10 @@ def _lines(model: NGramModel, order: int, words: np.ndarray) -> Iterator[str]:
     highest = order == model.order
     for start in range(0, len(table), _CHUNK_LINES):
         stop = start + _CHUNK_LINES
-        text = [" ".join(column) for column in zip(*(words[grams[start:stop, k]]
-                                                      for k in range(order)), strict=True)]
+        text = [
+            " ".join(column)
+            for column in zip(*(words[grams[start:stop, k]] for k in range(order)), strict=True)
+        ]
         probs = np.maximum(table.logprob[start:stop], LOG10_ZERO).tolist()
         if highest:
             lines = [f"{p:.6f}\t{t}\n" for p, t in zip(probs, text, strict=True)]
@@ -75,6 +77,8 @@ def read_arpa_from(handle: TextIO, name: str = "ARPA file") -> NGramModel:
     if sorted(sections) != list(range(1, order + 1)):
         raise ModelError(f"{name}: n-gram sections {sorted(sections)} are not 1..{order}")
     unigrams = sections[1]
+    if any(len(fields) not in (2, 3) for fields in unigrams):
+        raise ModelError(f"{name}: malformed 1-gram line")
     words = [fields[1] for fields in unigrams]
     index = {word: position for position, word in enumerate(words)}
     if len(index) != len(words):
@@ -117,8 +121,9 @@ def _ngram_list(
     logprob = np.empty(len(rows))
     backoff = np.zeros(len(rows))
     for position, fields in enumerate(rows):
-        if len(fields) not in (order + 1, order + 2) or (len(fields) == order + 2
-                                                         and not has_backoff):
+        if len(fields) not in (order + 1, order + 2) or (
+            len(fields) == order + 2 and not has_backoff
+        ):
             raise ModelError(f"{name}: malformed {order}-gram line {' '.join(fields)[:80]!r}")
         try:
             logprob[position] = float(fields[0])
@@ -134,6 +139,17 @@ def _ngram_list(
     return NGramList(ids, np.maximum(logprob, LOG10_ZERO), backoff)
 
 
+def write_binary(model: NGramModel, path: Path) -> None:
+    """Write `model` in pocketsphinx's binary format (what bundles store: it loads in a fraction
+    of the time an ARPA file takes), through a temporary ARPA file beside `path`."""
+    arpa = path.with_name(path.name + ".tmp.arpa")
+    try:
+        write_arpa(model, arpa)
+        arpa_to_binary(arpa, path)
+    finally:
+        arpa.unlink(missing_ok=True)
+
+
 def arpa_to_binary(arpa_path: Path, binary_path: Path) -> None:
     """Convert with pocketsphinx itself, so the decoder reads exactly what it wrote.
     Raises ModelError when pocketsphinx refuses the file."""
@@ -144,4 +160,3 @@ def arpa_to_binary(arpa_path: Path, binary_path: Path) -> None:
         model.write(str(binary_path), pocketsphinx.NGramModel.str_to_type("bin"))
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(f"pocketsphinx cannot convert {arpa_path} to binary: {exc}") from exc
-

@@ -71,6 +71,27 @@ def estimate_with_classes(
     return expand_classes(class_model, classes)
 
 
+def fill_classes(
+    sentences: Iterable[Sequence[str]], classes: Sequence[WordClass]
+) -> list[list[str]]:
+    """Sentences with each class token replaced by an item of its list, taking the items in
+    turn (deterministic), for scoring templates as plain text."""
+    by_token = {c.token: [item for item in c.items if item] for c in classes}
+    turn: dict[str, int] = defaultdict(int)
+    filled: list[list[str]] = []
+    for sentence in sentences:
+        words: list[str] = []
+        for token in sentence:
+            items = by_token.get(token)
+            if items:
+                words.extend(items[turn[token] % len(items)])
+                turn[token] += 1
+            else:
+                words.append(token)
+        filled.append(words)
+    return filled
+
+
 def expand_classes(model: NGramModel, classes: Sequence[WordClass]) -> NGramModel:
     """Replace each class token of `model` by the items of its class."""
     if not classes:
@@ -204,9 +225,10 @@ class _Expander:
                 if len(window) == length:
                     readings[window][("item", (token, *window))] += mass * sum(following.values())
         for context in expanded:  # the same words may also be plain text
-            if all(word in self.literal for word in context) and ("M", context) not in readings[
-                context
-            ]:
+            if (
+                all(word in self.literal for word in context)
+                and ("M", context) not in readings[context]
+            ):
                 readings[context][("M", context)] += self._prior(context)
         return readings
 
@@ -217,13 +239,12 @@ class _Expander:
         logprob = self.model.logprob(first)
         for position in range(1, len(tokens)):
             logprob += self.model.logprob(tokens[position], tokens[:position])
-        return 10.0**logprob
+        return float(10.0**logprob)
 
     def _expand(self, tokens: Context) -> dict[Context, float]:
         """Word contexts a class-model context stands for, with the items' probability."""
         choices = [
-            list(self.stats[t].items.items()) if t in self.stats else [((t,), 1.0)]
-            for t in tokens
+            list(self.stats[t].items.items()) if t in self.stats else [((t,), 1.0)] for t in tokens
         ]
         if math.prod(len(choice) for choice in choices) > MAX_CONTEXT_EXPANSIONS:
             return {}

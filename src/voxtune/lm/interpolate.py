@@ -11,9 +11,11 @@ Everything is vectorized per order: the bundled general LM (3.7M n-grams) mixes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from voxtune.errors import TrainingError
 from voxtune.lm.model import LOG10_ZERO, FloatArray, IntArray, NGramModel, NGramTable
@@ -21,6 +23,7 @@ from voxtune.lm.model import LOG10_ZERO, FloatArray, IntArray, NGramModel, NGram
 # Floor for the numerator and denominator of a recomputed backoff weight: quantized general-LM
 # probabilities can make an explicit mass sum to slightly more than one.
 _MIN_MASS = 1e-10
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +42,7 @@ def interpolate(
     *,
     context_dependent: bool = False,
     unigram_weight: float | None = None,
+    complete_top: int = 0,
 ) -> NGramModel:
     """Mix with `weight` the share of `domain` (Azure's customModelWeightPercent / 100)."""
     if not 0.0 <= weight <= 1.0:
@@ -57,7 +61,8 @@ def interpolate(
     tables = [NGramTable(np.zeros(size, np.int64), union_words[:, 0], logprob, np.zeros(size))]
     rows = [side.to_union for side in sides]  # each model's rows -> union rows, current order
     for order in range(2, max(domain.order, general.order) + 1):
-        context, word, rows = _union_keys(sides, rows, order, size)
+        extra = _completion(domain, sides[0], known, complete_top) if order == 2 else None
+        context, word, rows = _union_keys(sides, rows, order, size, extra)
         grams = np.concatenate([union_words[context], word[:, None]], axis=1)
         shares = np.where(known[grams[:, -2]], weight, 0.0)
         logprob = _mix(sides, shares, grams[:, :-1], word)
@@ -80,8 +85,24 @@ def _side(model: NGramModel, words: tuple[str, ...]) -> _Side:
     return _Side(model, to_union, from_union)
 
 
+def _completion(domain: NGramModel, side: _Side, known: BoolArray, top: int) -> IntArray | None:
+    """Bigram keys (union ids) pairing each word the domain continues with the domain's `top`
+    most probable words, so their distributions do not lean on the shared unigram floor."""
+    if top <= 0:
+        return None
+    best = np.argsort(-domain.tables[0].logprob, kind="stable")[:top]
+    best = side.to_union[best[domain.tables[0].logprob[best] > LOG10_ZERO]]
+    contexts = np.flatnonzero(known)
+    size = len(side.from_union)
+    return (contexts[:, None] * size + best[None, :]).ravel()
+
+
 def _union_keys(
-    sides: list[_Side], rows: list[IntArray], order: int, size: int
+    sides: list[_Side],
+    rows: list[IntArray],
+    order: int,
+    size: int,
+    extra: IntArray | None = None,
 ) -> tuple[IntArray, IntArray, list[IntArray]]:
     """Union n-grams of `order` as sorted (union context row, union word), and each model's
     map from its rows of this order to union rows."""
@@ -92,21 +113,36 @@ def _union_keys(
             keys.append(side_rows[table.context] * size + side.to_union[table.word])
         else:
             keys.append(np.zeros(0, np.int64))
-    union = np.unique(np.concatenate(keys))
+    union = np.unique(np.concatenate([*keys, extra if extra is not None else keys[0][:0]]))
     new_rows = [np.searchsorted(union, side_keys) for side_keys in keys]
     return union // size, union % size, new_rows
 
 
-def _domain_contexts(domain: NGramModel, side: _Side) -> np.ndarray:
-    """Union words after which the domain model has seen something."""
-    seen = np.zeros(len(side.from_union), bool)
+def continued_words(domain: NGramModel) -> BoolArray:
+    """For each domain word id: whether the domain text continues it (it is the context of
+    some bigram). After other words the domain model only offers its unigram guess."""
+    seen = np.zeros(len(domain.words), bool)
     if domain.order > 1:
-        seen[side.to_union[np.unique(domain.tables[1].context)]] = True
+        seen[np.unique(domain.tables[1].context)] = True
     return seen
 
 
-def _mix(sides: list[_Side], domain_share: FloatArray, histories: IntArray, words: IntArray
-         ) -> FloatArray:
+def domain_shares(domain: NGramModel, previous_words: Sequence[str]) -> FloatArray:
+    """The domain's share factor after each word: 1 when the domain text continues it, else 0."""
+    ids = domain.ids(previous_words)
+    return np.where(ids >= 0, continued_words(domain)[np.maximum(ids, 0)], False).astype(float)
+
+
+def _domain_contexts(domain: NGramModel, side: _Side) -> BoolArray:
+    """Union words after which the domain model has seen something."""
+    seen = np.zeros(len(side.from_union), bool)
+    seen[side.to_union[continued_words(domain)]] = True
+    return seen
+
+
+def _mix(
+    sides: list[_Side], domain_share: FloatArray, histories: IntArray, words: IntArray
+) -> FloatArray:
     """log10 of the weighted sum of both models' probabilities of (history, word)."""
     total = np.zeros(len(words))
     for side, share in zip(sides, (domain_share, 1.0 - domain_share), strict=True):

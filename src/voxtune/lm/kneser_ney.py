@@ -162,6 +162,7 @@ def _adjusted_counts(levels: list[_Counts], bos: int) -> list[IntArray]:
 def _probabilities(
     levels: list[_Counts], adjusted: list[IntArray], size: int, bos: int
 ) -> list[NGramTable]:
+    """Interpolated probabilities of every counted n-gram, and gamma of every context."""
     probabilities: list[FloatArray] = []
     gammas: list[FloatArray] = []
     for n, (level, counts) in enumerate(zip(levels, adjusted, strict=True), start=1):
@@ -170,20 +171,24 @@ def _probabilities(
         context = level.context if n > 1 else np.zeros(len(counts), np.int64)
         discount = discounts(counts[seen]).for_counts(counts)
         total = np.bincount(context, weights=counts, minlength=rows)
-        gamma = np.bincount(context, weights=np.where(seen, discount, 0.0), minlength=rows)
-        gamma = np.divide(gamma, total, out=np.zeros(rows), where=total > 0)
-        pseudo = (counts - discount) / np.maximum(total[context], 1.0)
+        mass = np.bincount(context, weights=np.where(seen, discount, 0.0), minlength=rows)
+        gamma: FloatArray = np.divide(mass, total, out=np.zeros(rows), where=total > 0)
+        pseudo: FloatArray = (counts - discount) / np.maximum(total[context], 1.0)
         if n == 1:
-            prob = pseudo + gamma[0] / (size - 1)
+            prob: FloatArray = pseudo + gamma[0] / (size - 1)  # uniform floor, <s> excluded
             prob[bos] = 0.0
         else:
             prob = pseudo + gamma[context] * probabilities[-1][level.suffix]
         probabilities.append(prob)
         gammas.append(gamma)
-    tables: list[NGramTable] = []
-    for n, (level, prob) in enumerate(zip(levels, probabilities, strict=True), start=1):
-        gamma = gammas[n] if n < len(levels) else np.zeros(len(prob))
-        logprob = np.where(prob > 0, np.log10(np.maximum(prob, 1e-300)), LOG10_ZERO)
-        backoff = np.where(gamma > 0, np.log10(np.maximum(gamma, 1e-300)), 0.0)
-        tables.append(NGramTable(level.context, level.word, logprob, backoff))
-    return tables
+    return [
+        _table(level, prob, gammas[n] if n < len(levels) else np.zeros(len(prob)))
+        for n, (level, prob) in enumerate(zip(levels, probabilities, strict=True), start=1)
+    ]
+
+
+def _table(level: _Counts, prob: FloatArray, gamma: FloatArray) -> NGramTable:
+    """log10 probabilities, and gamma as the backoff weight (log10 1 = 0 for no context)."""
+    logprob = np.where(prob > 0, np.log10(np.maximum(prob, 1e-300)), LOG10_ZERO)
+    backoff = np.where(gamma > 0, np.log10(np.maximum(gamma, 1e-300)), 0.0)
+    return NGramTable(level.context, level.word, logprob, backoff)

@@ -114,8 +114,9 @@ class NGramModel:
                 context >= 0, self.tables[order - 2].backoff[np.maximum(context, 0)], 0.0
             )
             found = row >= 0
-            result = np.where(found, self.tables[order - 1].logprob[np.maximum(row, 0)],
-                              result + backoff)
+            result = np.where(
+                found, self.tables[order - 1].logprob[np.maximum(row, 0)], result + backoff
+            )
         return np.where(known, result, LOG10_ZERO)
 
     def logprob(self, word: str, history: Sequence[str] = ()) -> float:
@@ -125,7 +126,7 @@ class NGramModel:
         ids = self.ids([*context, word])
         padded = np.full((1, width), -1, np.int64)
         if context:
-            padded[0, width - len(context):] = ids[:-1]
+            padded[0, width - len(context) :] = ids[:-1]
         return float(self.logprob_batch(padded, ids[-1:])[0])
 
     def ngram_words(self, order: int) -> IntArray:

@@ -143,12 +143,12 @@ def _forward_lists(
     for index, entry in enumerate(levels):
         path = np.concatenate([path[entry["owner"]], entry["word"][:, None]], axis=1)
         last = index == len(levels) - 1
-        prob_table = tables[2 * index * QUANT_BINS:][:QUANT_BINS]
+        prob_table = tables[2 * index * QUANT_BINS :][:QUANT_BINS]
         prob = prob_table[entry["prob"]].astype(np.float64) * LOG10_PER_UNIT
         if last:
             backoff = np.zeros(len(prob))
         else:
-            bo_table = tables[(2 * index + 1) * QUANT_BINS:][:QUANT_BINS]
+            bo_table = tables[(2 * index + 1) * QUANT_BINS :][:QUANT_BINS]
             backoff = bo_table[entry["backoff"]].astype(np.float64) * LOG10_PER_UNIT
         lists.append(NGramList(path[:, ::-1].copy(), prob, backoff))
     return lists

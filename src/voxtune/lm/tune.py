@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from voxtune.errors import TrainingError
-from voxtune.lm.kneser_ney import DEFAULT_ORDER, estimate
-from voxtune.lm.model import LOG10_ZERO, NGramModel
+from voxtune.lm.classes import WordClass, estimate_with_classes, fill_classes
+from voxtune.lm.interpolate import continued_words
+from voxtune.lm.kneser_ney import DEFAULT_ORDER
+from voxtune.lm.model import BOS, EOS, LOG10_ZERO, FloatArray, NGramModel, sentence_events
 from voxtune.lm.perplexity import from_logprob, token_logprobs
 
 HELDOUT_EVERY = 10  # every 10th sentence of the domain text is held out for tuning
@@ -62,19 +64,27 @@ def choose_weight(
     candidates: Sequence[float] = DEFAULT_CANDIDATES,
     *,
     order: int = DEFAULT_ORDER,
+    classes: Sequence[WordClass] = (),
 ) -> WeightChoice:
-    """The candidate weight with the lowest held-out perplexity (ties: the smaller weight)."""
+    """The candidate weight with the lowest held-out perplexity (ties: the smaller weight).
+    Sentences may hold class tokens of `classes`; held-out ones are scored with list items
+    filled in."""
     if not candidates or any(not 0.0 < c <= 1.0 for c in candidates):
         raise TrainingError(f"candidate weights must be within (0, 1]: {list(candidates)}")
     if not heldout_sentences:
         raise TrainingError("no held-out sentences to choose the weight on")
-    domain = estimate(domain_train_sentences, order)
-    domain_p, general_p, oov = _heldout_probabilities(domain, general, heldout_sentences)
+    domain = estimate_with_classes(domain_train_sentences, classes, order)
+    heldout = fill_classes(heldout_sentences, classes)
+    domain_p, general_p, factor, oov = _heldout_probabilities(domain, general, heldout)
     results: list[tuple[float, float]] = []
     for weight in sorted(candidates):
-        mixed = weight * domain_p + (1.0 - weight) * general_p
-        ppl = math.inf if np.any(mixed <= 0) else from_logprob(float(np.log10(mixed).sum()),
-                                                                len(mixed))
+        share = weight * factor
+        mixed = share * domain_p + (1.0 - share) * general_p
+        ppl = (
+            math.inf
+            if np.any(mixed <= 0)
+            else from_logprob(float(np.log10(mixed).sum()), len(mixed))
+        )
         results.append((weight, ppl))
     best = min(results, key=lambda item: (item[1], item[0]))
     words = len(domain_p) - len(heldout_sentences)
@@ -83,16 +93,24 @@ def choose_weight(
 
 def _heldout_probabilities(
     domain: NGramModel, general: NGramModel, sentences: Sequence[Sequence[str]]
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per-token probabilities of both models on the tokens at least one of them knows."""
+) -> tuple[FloatArray, FloatArray, FloatArray, int]:
+    """On the tokens at least one model knows: each model's probability, and the domain's
+    share factor (see `interpolate`: 1 after words the domain text continues, else 0)."""
     domain_ids = [domain.ids(s) for s in sentences]
     general_ids = [general.ids(s) for s in sentences]
-    domain_lp = token_logprobs(domain, domain_ids)
-    general_lp = token_logprobs(general, general_ids)
+    bos, eos = domain.word_ids[BOS], domain.word_ids[EOS]
+    histories, _ = sentence_events(domain_ids, max(domain.order, 2), bos, eos)
+    previous = histories[:, -1]
+    factor = np.where(previous >= 0, continued_words(domain)[np.maximum(previous, 0)], False)
+    domain_p = _probabilities(token_logprobs(domain, domain_ids))
+    general_p = _probabilities(token_logprobs(general, general_ids))
     # tokens in stream order: each sentence's words then its </s> (never OOV)
     known = np.concatenate(
         [np.append((d >= 0) | (g >= 0), True) for d, g in zip(domain_ids, general_ids, strict=True)]
     )
     oov = int(np.count_nonzero(~known))
-    to_prob = lambda lp: np.where(lp > LOG10_ZERO, 10.0**lp, 0.0)  # noqa: E731
-    return to_prob(domain_lp[known]), to_prob(general_lp[known]), oov
+    return domain_p[known], general_p[known], factor[known].astype(float), oov
+
+
+def _probabilities(logprob: FloatArray) -> FloatArray:
+    return np.where(logprob > LOG10_ZERO, 10.0**logprob, 0.0)

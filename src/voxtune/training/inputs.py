@@ -94,6 +94,7 @@ def read_corpus(inputs: TrainingInputs, phone_set: PhoneSet, locale: str) -> Tra
         tokens for line in inputs.inline_text if (tokens := lexical_tokens(line, locale))
     ]
     corpus.sentences = [s for s in corpus.sentences if s]
+    _keep_user_words(corpus, locale)
     if not corpus.sentences:
         raise DatasetError("the datasets contain no usable text or transcripts to train on")
     return corpus
@@ -122,6 +123,33 @@ def _add_markdown(corpus: TrainingCorpus, path: Path, phone_set: PhoneSet, local
             )
         except InvalidInputError as exc:
             corpus.rejected_pronunciations.append(f"{word}: {exc}")
+
+
+def _keep_user_words(corpus: TrainingCorpus, locale: str) -> None:
+    """A user word ("3CPO" -> lexical "3cpo") is written in text as its display form, which
+    normalization splits ("three cpo"): put the user's token back, or the LM never sees it."""
+    patterns = {}
+    for pronunciation in corpus.pronunciations:
+        split = tuple(lexical_tokens(pronunciation.display, locale))
+        if split and split != (pronunciation.word,):
+            patterns[split] = pronunciation.word
+    if not patterns:
+        return
+    longest = max(len(p) for p in patterns)
+    for index, sentence in enumerate(corpus.sentences):
+        out: list[str] = []
+        position = 0
+        while position < len(sentence):
+            for size in range(min(longest, len(sentence) - position), 0, -1):
+                word = patterns.get(tuple(sentence[position : position + size]))
+                if word is not None:
+                    out.append(word)
+                    position += size
+                    break
+            else:
+                out.append(sentence[position])
+                position += 1
+        corpus.sentences[index] = out
 
 
 def _tokens(text: str) -> list[str]:

@@ -1,0 +1,101 @@
+"""Perplexity (SRILM conventions) and the choice of the interpolation weight."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from voxtune.errors import TrainingError
+from voxtune.lm import EOS, NGramModel, choose_weight, estimate, perplexity, split_heldout
+from voxtune.lm.interpolate import domain_shares
+
+DOMAIN = [s.split() for s in ["enter one two", "erase one", "enter three", "go", "enter two two"]]
+GENERAL = [
+    s.split()
+    for s in ["the cat sat", "one cat", "two dogs sat", "enter the room", "go home", "the end"]
+]
+
+
+def test_perplexity_by_hand() -> None:
+    model = estimate(DOMAIN)
+    sentences = [["enter", "one"], ["go", "nowhere", "two"]]
+    result = perplexity(model, sentences)
+    expected = (
+        model.logprob("enter", ["<s>"])
+        + model.logprob("one", ["<s>", "enter"])
+        + model.logprob(EOS, ["enter", "one"])
+        + model.logprob("go", ["<s>"])
+        # "nowhere" is out of vocabulary: not scored, and it ends the history
+        + model.logprob("two", ["nowhere"])
+        + model.logprob(EOS, ["nowhere", "two"])
+    )
+    assert result.oov_count == 1
+    assert result.zeroprob_count == 0
+    assert result.sentence_count == 2
+    assert result.word_count == 5
+    assert result.scored_count == 6
+    assert result.logprob == pytest.approx(expected)
+    assert result.ppl == pytest.approx(10 ** (-expected / 6))
+
+
+def test_perplexity_of_nothing_is_infinite() -> None:
+    model = estimate(DOMAIN)
+    assert math.isinf(perplexity(model, []).ppl)
+
+
+def test_split_heldout_is_deterministic() -> None:
+    sentences = [[str(i)] for i in range(25)]
+    train, heldout = split_heldout(sentences)
+    assert heldout == [["9"], ["19"]]
+    assert len(train) == 23
+    assert split_heldout(sentences, every=5)[1] == [["4"], ["9"], ["14"], ["19"], ["24"]]
+
+
+def prob(model: NGramModel, word: str, history: list[str]) -> float:
+    logprob = model.logprob(word, history)
+    return 0.0 if logprob <= -99 else 10**logprob
+
+
+def test_choose_weight_picks_the_lowest_perplexity() -> None:
+    general = estimate(GENERAL + DOMAIN[:1])
+    heldout = [["enter", "two", "one"], ["go", "home"], ["the", "cat"]]
+    candidates = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
+    choice = choose_weight(DOMAIN, heldout, general, candidates)
+    domain = estimate(DOMAIN)
+    # independent check: the per-word mixture, one n-gram at a time
+    expected: list[tuple[float, float]] = []
+    for weight in candidates:
+        total = 0.0
+        count = 0
+        for sentence in heldout:
+            tokens = ["<s>", *sentence, EOS]
+            for i in range(1, len(tokens)):
+                history = tokens[max(0, i - 2) : i]
+                share = weight * domain_shares(domain, [history[-1]])[0]
+                p = share * prob(domain, tokens[i], history) + (1 - share) * prob(
+                    general, tokens[i], history
+                )
+                total += math.log10(p) if p > 0 else -math.inf
+                count += 1
+        expected.append((weight, 10 ** (-total / count)))
+    assert [w for w, _ in choice.perplexities] == list(candidates)
+    for (_, ppl), (_, reference) in zip(choice.perplexities, expected, strict=True):
+        assert ppl == pytest.approx(reference) or (math.isinf(ppl) and math.isinf(reference))
+    best = min(expected, key=lambda item: item[1])
+    assert choice.weight == best[0]
+    assert choice.heldout_sentences == 3
+    assert choice.heldout_words == 7
+    assert choice.weight_percent == round(best[0] * 100)
+    assert "home" not in domain.words  # a word only the general model knows ...
+    assert math.isinf(dict(choice.perplexities)[1.0])  # ... rules out the domain alone
+
+
+def test_choose_weight_rejects_bad_input() -> None:
+    general = estimate(GENERAL)
+    with pytest.raises(TrainingError):
+        choose_weight(DOMAIN, [], general)
+    with pytest.raises(TrainingError):
+        choose_weight(DOMAIN, [["go"]], general, candidates=(0.0, 0.5))
+    with pytest.raises(TrainingError):
+        choose_weight(DOMAIN, [["go"]], general, candidates=())
