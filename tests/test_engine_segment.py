@@ -6,7 +6,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from voxtune.engine.segment import PhraseSegmenter, SpeechSpan, split_phrases
+from voxtune.engine.segment import (
+    PhraseSegmenter,
+    SpeechSpan,
+    join_short_phrases,
+    split_phrases,
+)
 
 RATE = 16_000
 Signal = npt.NDArray[np.float32]
@@ -110,3 +115,20 @@ def test_live_segmenter_reports_phrase_in_progress_and_keeps_its_audio() -> None
     (span,) = segmenter.flush()
     assert span.start_sample == start and span.end_sample == len(signal)
     assert segmenter.phrase_start_sample() is None
+
+
+def test_short_phrases_are_joined_up_to_the_minimum_length() -> None:
+    second = RATE
+    spans = [
+        SpeechSpan(0, 3 * second),
+        SpeechSpan(4 * second, 9 * second),
+        SpeechSpan(10 * second, 12 * second),  # joins: the phrase so far is 9 s < 10 s
+        SpeechSpan(13 * second, 14 * second),  # starts a new one: the last is 12 s long
+        SpeechSpan(15 * second, 40 * second),  # would make 27 s > max 20 s: stays apart
+    ]
+    joined = join_short_phrases(spans, RATE, min_phrase_s=10.0, max_phrase_s=20.0)
+    assert joined == [
+        SpeechSpan(0, 12 * second),
+        SpeechSpan(13 * second, 14 * second),
+        SpeechSpan(15 * second, 40 * second),
+    ]

@@ -6,8 +6,8 @@ import time
 
 import numpy as np
 import pytest
-
 from tests.test_lm_kneser_ney import all_contexts, distribution_sum
+
 from voxtune.engine.bundle import base_model_dir
 from voxtune.errors import TrainingError
 from voxtune.lm import NGramModel, estimate, interpolate, read_binary
@@ -84,7 +84,7 @@ def test_weight_extremes_and_errors() -> None:
 def test_with_the_bundled_general_lm() -> None:
     """The whole base LM mixes in seconds and every context still sums to one."""
     general = read_binary(base_model_dir() / "en-us.lm.bin")
-    domain = estimate(DOMAIN + [["c", "z", "d"], ["enter", "c", "z"]])
+    domain = estimate([*DOMAIN, ["c", "z", "d"], ["enter", "c", "z"]])
     start = time.process_time()
     mixed = interpolate(domain, general, 0.9)
     assert time.process_time() - start < 60

@@ -31,7 +31,9 @@ def sample_inputs(azure_samples: Path) -> TrainingInputs:
 
 
 @pytest.fixture(scope="module")
-def trained(sample_inputs: TrainingInputs, tmp_path_factory: pytest.TempPathFactory) -> TrainedModel:
+def trained(
+    sample_inputs: TrainingInputs, tmp_path_factory: pytest.TempPathFactory
+) -> TrainedModel:
     out = tmp_path_factory.mktemp("models") / "sample"
     return train("base", sample_inputs, out)
 

@@ -25,7 +25,7 @@ from voxtune.audio.types import Audio
 from voxtune.engine.bundle import ModelBundle
 from voxtune.engine.hypotheses import build_alternatives, make_phrase, nbest_scores, phrase_words
 from voxtune.engine.recognizer import RecognitionOptions
-from voxtune.engine.segment import SpeechSpan, split_phrases
+from voxtune.engine.segment import SpeechSpan, join_short_phrases, split_phrases
 from voxtune.engine.types import Alternative, Phrase, RecognitionResult
 from voxtune.errors import EngineError, ModelError
 from voxtune.units import TICKS_PER_SECOND, Hertz, Ticks
@@ -81,7 +81,8 @@ class PocketsphinxRecognizer:
         return self._rate
 
     def recognize(self, audio: Audio) -> RecognitionResult:
-        """Short audio as one phrase; longer audio split at pauses, each phrase decoded alone."""
+        """Short audio as one phrase; longer audio cut at pauses into phrases of at least
+        `min_phrase_s` where pauses allow, each decoded on its own."""
         samples = self._at_model_rate(audio)
         duration = ticks_of(len(samples), self._rate)
         spans = split_phrases(
@@ -94,6 +95,12 @@ class PocketsphinxRecognizer:
         # splitter only tells whether there is speech in it at all (silence: no phrases).
         if spans and len(samples) <= self.options.segment_above_s * self._rate:
             spans = [SpeechSpan(0, len(samples))]
+        spans = join_short_phrases(
+            spans,
+            self._rate,
+            min_phrase_s=self.options.min_phrase_s,
+            max_phrase_s=self.options.max_phrase_s,
+        )
         pcm = to_pcm16(samples)
         phrases = []
         for span in spans:

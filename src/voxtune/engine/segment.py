@@ -249,3 +249,27 @@ def split_phrases(
         for s in spans
         if s.end_sample > s.start_sample
     ]
+
+
+def join_short_phrases(
+    spans: list[SpeechSpan], sample_rate_hz: Hertz, *, min_phrase_s: Seconds, max_phrase_s: Seconds
+) -> list[SpeechSpan]:
+    """Join each phrase to the one before while that one is shorter than `min_phrase_s`.
+
+    Cuts stay at pauses; a joined phrase takes in the pause between its pieces and never
+    grows past `max_phrase_s`.
+    """
+    shortest = min_phrase_s * sample_rate_hz
+    longest = max_phrase_s * sample_rate_hz
+    joined: list[SpeechSpan] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.end_sample - last.start_sample < shortest
+            and span.end_sample - last.start_sample <= longest
+        ):
+            joined[-1] = SpeechSpan(last.start_sample, span.end_sample)
+        else:
+            joined.append(span)
+    return joined

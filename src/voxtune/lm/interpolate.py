@@ -43,6 +43,8 @@ def interpolate(
     context_dependent: bool = False,
     unigram_weight: float | None = None,
     complete_top: int = 0,
+    other_weight: float = 0.0,
+    posterior: bool = False,
 ) -> NGramModel:
     """Mix with `weight` the share of `domain` (Azure's customModelWeightPercent / 100)."""
     if not 0.0 <= weight <= 1.0:
@@ -64,7 +66,10 @@ def interpolate(
         extra = _completion(domain, sides[0], known, complete_top) if order == 2 else None
         context, word, rows = _union_keys(sides, rows, order, size, extra)
         grams = np.concatenate([union_words[context], word[:, None]], axis=1)
-        shares = np.where(known[grams[:, -2]], weight, 0.0)
+        if posterior:
+            shares = _posterior(sides, weight, union_words)[context]
+        else:
+            shares = np.where(known[grams[:, -2]], weight, other_weight)
         logprob = _mix(sides, shares, grams[:, :-1], word)
         tables[-1] = _with_backoff(tables, words, context, grams, logprob)
         tables.append(NGramTable(context, word, logprob, np.zeros(len(word))))
@@ -83,6 +88,22 @@ def _side(model: NGramModel, words: tuple[str, ...]) -> _Side:
     from_union = np.full(len(words), -1, np.int64)
     from_union[to_union] = np.arange(len(model.words))
     return _Side(model, to_union, from_union)
+
+
+def _posterior(sides: list[_Side], weight: float, histories: IntArray) -> FloatArray:
+    """P(domain | history) for each history row: the prior `weight` times how likely each
+    model makes the history words (a history opening with <s> is certain in both)."""
+    log_odds = np.full(len(histories), np.log10((1.0 - weight) / weight))
+    for sign, side in zip((-1.0, 1.0), sides, strict=True):
+        ids = np.where(histories >= 0, side.from_union[histories], -1)
+        bos = side.model.word_ids.get("<s>", -2)
+        for position in range(histories.shape[1]):
+            logprob = side.model.logprob_batch(ids[:, :position], ids[:, position])
+            if position == 0:
+                logprob = np.where(ids[:, 0] == bos, 0.0, logprob)
+            log_odds += sign * np.maximum(logprob, LOG10_ZERO)
+    weights: FloatArray = 1.0 / (1.0 + 10.0 ** np.clip(log_odds, -300, 300))
+    return weights
 
 
 def _completion(domain: NGramModel, side: _Side, known: BoolArray, top: int) -> IntArray | None:

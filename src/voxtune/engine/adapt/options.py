@@ -33,10 +33,8 @@ class AdaptOptions:
             return audio_s < self.mllr_max_audio_s
         return self.mllr == "always"
 
-    @property
-    def passes_planned(self) -> int:
-        """Upper bound of alignment passes (the MLLR pass is decided after the first)."""
-        return self.passes + (0 if self.mllr == "never" else 1)
+    def alignment_passes(self, audio_s: Seconds) -> int:
+        return self.passes + (1 if self.use_mllr(audio_s) else 0)
 
 
 def validate_options(options: AdaptOptions) -> None:

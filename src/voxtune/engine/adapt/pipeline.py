@@ -58,9 +58,10 @@ class _Passes:
     """Runs alignment passes and keeps their reports."""
 
     def __init__(self, utterances: list[Utterance], dictionary: Path, work: Path,
-                 options: AdaptOptions, on_progress: ProgressCallback | None) -> None:
+                 options: AdaptOptions, planned: int, on_progress: ProgressCallback | None
+                 ) -> None:
         self._utterances, self._dictionary, self._work = utterances, dictionary, work
-        self._options, self._on_progress = options, on_progress
+        self._options, self._planned, self._on_progress = options, planned, on_progress
         self.reports: list[PassReport] = []
         self.outcomes: list[AlignmentOutcome] = []
 
@@ -71,7 +72,7 @@ class _Passes:
         settings = AlignerSettings(model_dir, self._dictionary, self._work,
                                    self._options.alignment_beam, self._options.posterior_topn)
         done_before = len(self.reports) * len(self._utterances)
-        total = self._options.passes_planned * len(self._utterances)
+        total = self._planned * len(self._utterances)
 
         def progress(done: int, _: int) -> None:
             if self._on_progress is not None:
@@ -108,12 +109,16 @@ def adapt_acoustic_model(
     validate_options(options)
     started = time.monotonic()
     base = load_acoustic_model(base_dir)
-    prepared = _prepare(utterances, base.features.sample_rate_hz)
+    rate_hz = base.features.sample_rate_hz
+    prepared = _prepare(utterances, rate_hz)
+    audio_s = sum(len(u.pcm) for u in prepared) / (2 * rate_hz)  # 2 bytes per sample
+    mllr_applied = options.use_mllr(audio_s)
     dictionary = dictionary_path or _default_dictionary()
     with tempfile.TemporaryDirectory(prefix="voxtune-adapt-") as scratch:
-        passes = _Passes(prepared, dictionary, Path(scratch), options, on_progress)
+        passes = _Passes(prepared, dictionary, Path(scratch), options,
+                         options.alignment_passes(audio_s), on_progress)
         stats = passes.run("base", base, base_dir)
-        prior, mllr_applied = base, options.use_mllr(stats.frames / FRAMES_PER_SECOND)
+        prior = base
         if mllr_applied:
             transform = estimate_mllr(base.means.values.astype(float), base.floored_variances(),
                                       stats.counts, stats.sums)
