@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from tests.test_lm_kneser_ney import all_contexts, distribution_sum
+from test_lm_kneser_ney import all_contexts, distribution_sum
 
 from voxtune.engine.bundle import base_model_dir
 from voxtune.errors import TrainingError
