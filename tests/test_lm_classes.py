@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from test_lm_kneser_ney import all_contexts, distribution_sum
 
+from test_lm_kneser_ney import all_contexts, distribution_sum
 from voxtune.errors import TrainingError
 from voxtune.lm import WordClass, class_token, estimate, estimate_with_classes
 

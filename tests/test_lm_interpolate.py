@@ -6,8 +6,8 @@ import time
 
 import numpy as np
 import pytest
-from test_lm_kneser_ney import all_contexts, distribution_sum
 
+from test_lm_kneser_ney import all_contexts, distribution_sum
 from voxtune.engine.bundle import base_model_dir
 from voxtune.errors import TrainingError
 from voxtune.lm import NGramModel, estimate, interpolate, read_binary
