@@ -12,7 +12,6 @@ which is what keeps the weight below 1.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,12 +78,10 @@ def choose_weight(
     results: list[tuple[float, float]] = []
     for weight in sorted(candidates):
         share = weight * factor
-        mixed = share * domain_p + (1.0 - share) * general_p
-        ppl = (
-            math.inf
-            if np.any(mixed <= 0)
-            else from_logprob(float(np.log10(mixed).sum()), len(mixed))
-        )
+        # Floor at the LM's log-zero, as the decoder does: one token the mix gives no mass
+        # must not make every candidate weight infinitely bad.
+        mixed = np.maximum(share * domain_p + (1.0 - share) * general_p, 10.0**LOG10_ZERO)
+        ppl = from_logprob(float(np.log10(mixed).sum()), len(mixed))
         results.append((weight, ppl))
     best = min(results, key=lambda item: (item[1], item[0]))
     words = len(domain_p) - len(heldout_sentences)
