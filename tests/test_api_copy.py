@@ -3,6 +3,7 @@ its operation on the source; the copied model is Succeeded with a verified bundl
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from test_api_support import live_server, validating_http
 from voxtune.client import VoxtuneClient
 from voxtune.engine.bundle import write_manifest
-from voxtune.errors import NotFoundError
+from voxtune.errors import InvalidInputError, NotFoundError
 from voxtune.service import entities
 from voxtune.service.context import open_services
 from voxtune.service.models import bundle_key
@@ -57,8 +58,11 @@ def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
         VoxtuneClient(target_url, target_key, http=validating_http()) as target,
     ):
         model_id = _published_model(source_home)
-        authorization = target.models.authorize_copy("/voxtune/servers/source")
+        source_id = source.resource_id()
+        assert source_id != target.resource_id()
+        authorization = target.models.authorize_copy(source_id)
         assert authorization.target_resource_endpoint == target_url
+        assert authorization.target_resource_id == target.resource_id()
         operation = source.models.copy(model_id, authorization)
         assert operation.status in ("NotStarted", "Running", "Succeeded")
         done = source.models.wait_copy(operation, timeout_s=60)
@@ -78,3 +82,39 @@ def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
         assert again.status_code == 401
         with pytest.raises(NotFoundError):
             source.models.copy(str(uuid.uuid4()), authorization)
+
+
+def test_the_copy_checks_whom_the_authorization_is_for(tmp_path: Path) -> None:
+    """The source refuses an authorization made out to another source, to itself as target,
+    or expired; the target refuses an upload that does not come from the authorized source."""
+    source_home, target_home = tmp_path / "a", tmp_path / "b"
+    options = {"allow_private_content_urls": True}
+    with (
+        live_server(source_home, **options) as (source_url, source_key),
+        live_server(target_home, **options) as (target_url, target_key),
+        VoxtuneClient(source_url, source_key, http=validating_http()) as source,
+        VoxtuneClient(target_url, target_key, http=validating_http()) as target,
+    ):
+        model_id = _published_model(source_home)
+        other = target.models.authorize_copy("/voxtune/servers/someone-else")
+        to_self = source.models.authorize_copy(source.resource_id())
+        good = target.models.authorize_copy(source.resource_id().upper())  # case-insensitive
+        expired = good.model_copy(update={"expiration_date_time": "2020-01-01T00:00:00Z"})
+        refusals = [
+            (other, "InvalidSourceAzureResourceId"),
+            (to_self, "InvalidSourceAzureResourceId"),
+            (expired, "ModelCopyAuthorizationExpired"),
+        ]
+        for authorization, inner_code in refusals:
+            with pytest.raises(InvalidInputError) as refused:
+                source.models.copy(model_id, authorization)
+            assert refused.value.inner_code == inner_code
+
+        forged = httpx.post(
+            f"{target_url}/voxtune/copy/{good.id}",
+            data={"model": json.dumps({"locale": "en-US", "sourceResourceId": "/x/y"})},
+            files={"bundle": ("b.tar", b"", "application/x-tar")},
+        )
+        assert forged.status_code == 401
+        done = source.models.wait_copy(source.models.copy(model_id, good), timeout_s=60)
+        assert done.status == "Succeeded", done.error

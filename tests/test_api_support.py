@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import http.server
 import json
 import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -160,3 +162,40 @@ def validate_response(response: httpx.Response) -> None:
 def validating_http() -> httpx.Client:
     """An httpx client (for voxtune.client) that validates every answer against the spec."""
     return httpx.Client(timeout=60, event_hooks={"response": [validate_response]})
+
+
+def an4_subset(source: Path, target: Path, keep: Callable[[int, str], bool]) -> list[str]:
+    """An Acoustic dataset zip of the AN4 utterances (index, wav name) that `keep` picks, with
+    their trans.txt lines; their names in order."""
+    with zipfile.ZipFile(source) as archive:
+        lines = archive.read("trans.txt").decode("utf-8-sig").splitlines()
+        picked = [line for index, line in enumerate(lines) if keep(index, line.split("\t")[0])]
+        with zipfile.ZipFile(target, "w") as subset:
+            for line in picked:
+                name = line.split("\t")[0]
+                subset.writestr(name, archive.read(name))
+            subset.writestr("trans.txt", "".join(f"{line}\n" for line in picked))
+    return [line.split("\t")[0] for line in picked]
+
+
+@contextmanager
+def file_server(directory: Path) -> Iterator[str]:
+    """A plain HTTP server on loopback serving `directory` (contentUrls for transcriptions)."""
+
+    def handler(*args: Any, **kwargs: Any) -> http.server.SimpleHTTPRequestHandler:
+        return _QuietHandler(*args, directory=str(directory), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

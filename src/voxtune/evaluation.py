@@ -3,6 +3,11 @@
 
 An utterance the engine cannot recognize still counts: its hypothesis is empty (all words
 deleted) and the failure is listed, so a model cannot look better by failing on hard audio.
+
+Word figures compare lexical forms; token figures compare display forms: the transcript as
+written against the recognizer's display text. The engine has no display formatting yet (no
+ITN, case or punctuation), so its display text is its lexical text for now, and the token
+figures show exactly that gap (see `_display_text`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from voxtune.engine import ModelBundle, load_bundle, recognize_items
 from voxtune.engine.recognizer import RecognitionOptions
 from voxtune.engine.types import RecognitionResult
 from voxtune.errors import DatasetError, VoxtuneError
-from voxtune.scoring import CorpusScores, azure_evaluation_properties, score
+from voxtune.scoring import CorpusScores, JSONValue, azure_evaluation_properties, score
+from voxtune.scoring.tokens import CorpusTokenScores, azure_token_properties, score_tokens
 
 ProgressCallback = Callable[[str, int, int], None]  # (model name, done, total)
 
@@ -30,8 +36,9 @@ class UtteranceFailure:
 @dataclass(frozen=True)
 class ModelEvaluation:
     model: str  # "base" or the bundle directory
-    scores: CorpusScores
+    scores: CorpusScores  # lexical words
     failures: tuple[UtteranceFailure, ...]
+    token_scores: CorpusTokenScores  # display tokens, same utterances in the same order
 
 
 @dataclass(frozen=True)
@@ -39,11 +46,13 @@ class EvaluationResult:
     dataset: AcousticDataset
     models: tuple[ModelEvaluation, ...]
 
-    def azure_properties(self) -> dict[str, float | int]:
-        """Azure EvaluationProperties word/sentence figures: suffix 1 and 2 per model."""
-        properties: dict[str, float | int] = {}
+    def azure_properties(self) -> dict[str, JSONValue]:
+        """Azure EvaluationProperties word, sentence and token figures: suffix 1 and 2 per
+        model."""
+        properties: dict[str, JSONValue] = {}
         for number, evaluation in enumerate(self.models, start=1):
             properties.update(azure_evaluation_properties(evaluation.scores, str(number)))
+            properties.update(azure_token_properties(evaluation.token_scores, str(number)))
         return properties
 
 
@@ -86,20 +95,28 @@ def _evaluate_model(
 
     outcomes = recognize_items(items, bundle, jobs=jobs, options=options, on_progress=progress)
     failures: list[UtteranceFailure] = []
-    hypotheses: list[str] = []
+    hypotheses: list[tuple[str, str]] = []  # (lexical, display)
     for (name, _), outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, RecognitionResult):
-            hypotheses.append(outcome.lexical)
+            hypotheses.append((outcome.lexical, _display_text(outcome)))
         else:
             failures.append(UtteranceFailure(name, _reason(outcome)))
-            hypotheses.append("")
-    triples = (
-        (utt.name, utt.transcript, hyp)
-        for utt, hyp in zip(dataset.utterances, hypotheses, strict=True)
-    )
+            hypotheses.append(("", ""))
+    pairs = list(zip(dataset.utterances, hypotheses, strict=True))
     return ModelEvaluation(
-        bundle.identity, score(triples, locale=dataset.locale), tuple(failures)
+        bundle.identity,
+        score(((u.name, u.transcript, lex) for u, (lex, _) in pairs), locale=dataset.locale),
+        tuple(failures),
+        score_tokens(
+            ((u.name, u.transcript, shown) for u, (_, shown) in pairs), locale=dataset.locale
+        ),
     )
+
+
+def _display_text(result: RecognitionResult) -> str:
+    """What the recognizer shows a user. The engine has no display form yet: its lexical
+    text is what it shows (switch to the display text here when the engine produces it)."""
+    return result.lexical
 
 
 def _reason(outcome: object) -> str:

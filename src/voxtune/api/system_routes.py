@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 
 from voxtune.api.deps import ServicesDep
 from voxtune.service.files import open_signed_file
-from voxtune.service.security import issue_token
+from voxtune.service.security import issue_token, resource_id
 
 router = APIRouter()
 
@@ -17,6 +17,13 @@ router = APIRouter()
 @router.get("/health", operation_id="Health")
 def health() -> JSONResponse:
     return JSONResponse({"status": "ok"})
+
+
+@router.get("/voxtune/resource", operation_id="Voxtune_GetResource")
+def get_resource(services: ServicesDep) -> JSONResponse:
+    """This server's resource id: what a target's models:authorizecopy names as the source
+    (Azure shows it in the portal; a voxtune server has only this). Needs a key."""
+    return JSONResponse({"resourceId": resource_id(services.secret)})
 
 
 @router.post("/sts/v1.0/issueToken", operation_id="IssueToken")

@@ -77,6 +77,11 @@ class VoxtuneClient:
         except httpx.HTTPError:
             return False
 
+    def resource_id(self) -> str:
+        """This server's resource id: the `sourceResourceId` a target authorizes copies from."""
+        body = self.transport.json("GET", f"{self.transport.base_url}/voxtune/resource")
+        return str(body["resourceId"])
+
     def close(self) -> None:
         self.transport.close()
 

@@ -5,7 +5,8 @@ The parent spawns the child with only the job and a picklable factory of the job
 child opens its own database and blob store from the settings), relays the child's progress,
 and kills the child when the lease is lost or the worker stops. The child watches the pipe to
 its parent and exits when the parent dies (even by SIGKILL), so a job never runs twice at once
-on one machine because of an orphan.
+on one machine because of an orphan. The child leads a process group of its own, so the
+processes a job starts in turn (training's aligners, parallel decoders) are killed with it.
 
     parent                                   child (spawned)
     run_isolated(factory, job, context) ---> _child_main(factory, job, pipe)
@@ -19,6 +20,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
@@ -49,13 +51,13 @@ def run_isolated(
     )
     process.start()
     child_end.close()  # only the child holds its end now: its exit shows as EOF here
+    outcome: tuple[str, Any] | None = None
     try:
         outcome = _relay(parent_end, process, context, stop)
-        process.join()
     finally:
-        if process.is_alive():
-            process.kill()
-            process.join(KILL_WAIT_S)
+        if outcome is None:  # abandoned or died: its own children may still be running
+            _kill_job_processes(process)
+        process.join(None if outcome is not None else KILL_WAIT_S)
         parent_end.close()
     if outcome is None:
         raise RuntimeError(f"the job's process died (exit code {process.exitcode})")
@@ -70,7 +72,6 @@ def _relay(
     """Pass progress on until the child reports its outcome (None: it died without one)."""
     while True:
         if context.lost.is_set() or stop.is_set():
-            process.kill()
             raise JobAbandoned("lease lost" if context.lost.is_set() else "worker stopping")
         if not pipe.poll(POLL_S):
             if not process.is_alive() and not pipe.poll(0):
@@ -86,11 +87,25 @@ def _relay(
             return kind, value
 
 
+def _kill_job_processes(process: Any) -> None:
+    """SIGKILL the job's child and every process in its group (the child's pid is the group's
+    id once it has called setsid; before that, only the child itself exists to kill)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    if process.is_alive():
+        process.kill()
+
+
 def _exit_with_parent(pipe: Connection) -> None:
     """Block on the pipe; the parent never writes, so this returns only when it is gone."""
     with contextlib.suppress(EOFError, OSError):
         pipe.recv()
-    os._exit(70)  # EX_SOFTWARE: the parent died; the lease will expire and the job be retried
+    # The parent died: the lease will expire and the job be retried elsewhere, so nothing this
+    # job started may keep running (or keep writing its outputs). The group is ours alone.
+    if os.getpgrp() == os.getpid():  # only a group we lead: never the worker's own group
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+    os._exit(70)  # EX_SOFTWARE; reached only if the group could not be signalled
 
 
 def _picklable(error: BaseException) -> bytes:
@@ -105,6 +120,7 @@ def _picklable(error: BaseException) -> bytes:
 def _child_main(factory: KindsFactory, job: Job, pipe: Connection) -> None:
     from voxtune.jobs.worker import JobContext
 
+    os.setsid()  # a process group of our own: what this job starts can be killed together
     threading.Thread(target=_exit_with_parent, args=(pipe,), daemon=True).start()
     lock = threading.Lock()
 

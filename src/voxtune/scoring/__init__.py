@@ -4,7 +4,9 @@
     scores.wer                                  # 0.25
     azure_evaluation_properties(scores, "1")    # {"wordErrorRate1": 0.25, ...}
 
-The public API is re-exported here; the submodules are align, measures, analysis and render.
+Token figures on display text (Azure's tokenErrorRate and tokenErrors) are in tokens.
+The public API is re-exported here; the submodules are align, measures, analysis, render and
+tokens.
 """
 
 from voxtune.scoring.align import AlignedWord, Alignment, AlignmentChunk, EditOp, align
@@ -19,23 +21,37 @@ from voxtune.scoring.measures import (
     score_utterance,
 )
 from voxtune.scoring.render import render_alignment
+from voxtune.scoring.tokens import (
+    CorpusTokenScores,
+    TokenEdit,
+    UtteranceTokenScore,
+    azure_token_properties,
+    display_tokens,
+    score_tokens,
+)
 
 __all__ = [
     "AlignedWord",
     "Alignment",
     "AlignmentChunk",
     "CorpusScores",
+    "CorpusTokenScores",
     "EditOp",
     "ErrorAnalysis",
     "JSONValue",
     "SubstitutionCount",
+    "TokenEdit",
     "UtteranceScore",
+    "UtteranceTokenScore",
     "WordCount",
     "align",
     "azure_evaluation_properties",
+    "azure_token_properties",
+    "display_tokens",
     "error_analysis",
     "error_rate",
     "render_alignment",
     "score",
+    "score_tokens",
     "score_utterance",
 ]

@@ -87,7 +87,15 @@ def align(reference: Sequence[str], hypothesis: Sequence[str]) -> Alignment:
     prefix = _common_prefix_length(ref, hyp)
     suffix = _common_prefix_length(ref[prefix:][::-1], hyp[prefix:][::-1])
     middle = _edit_ops(ref[prefix : len(ref) - suffix], hyp[prefix : len(hyp) - suffix])
-    ops = [EditOp.EQUAL] * prefix + middle + [EditOp.EQUAL] * suffix
+    return alignment_from_ops(ref, hyp, [EditOp.EQUAL] * prefix + middle + [EditOp.EQUAL] * suffix)
+
+
+def alignment_from_ops(
+    reference: Sequence[str], hypothesis: Sequence[str], ops: Sequence[EditOp]
+) -> Alignment:
+    """The Alignment that one op per column (in order) describes; for aligners of their own
+    (display tokens, see tokens.py) that break ties differently."""
+    ref, hyp = tuple(reference), tuple(hypothesis)
     chunks = tuple(_chunks(ops))
     counts = dict.fromkeys(EditOp, 0)
     for chunk in chunks:
@@ -170,4 +178,4 @@ def _chunks(ops: Sequence[EditOp]) -> Iterator[AlignmentChunk]:
         j += hyp_length
 
 
-__all__ = ["AlignedWord", "Alignment", "AlignmentChunk", "EditOp", "align"]
+__all__ = ["AlignedWord", "Alignment", "AlignmentChunk", "EditOp", "align", "alignment_from_ops"]

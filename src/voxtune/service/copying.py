@@ -9,6 +9,10 @@
 
 The authorization id is a random UUID the target hands out, valid once and until it expires;
 it is the only credential the source needs at the target (as Azure's copy authorization).
+As on Azure, an authorization names the one source resource it is for: the source refuses an
+authorization made out to another resource, an expired one, or one whose target is itself,
+and the target accepts the upload only from the resource it authorized. A server's resource
+id (`GET /voxtune/resource`) is derived from its signing secret.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import shutil
 import tarfile
 import tempfile
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -81,10 +85,52 @@ def start_copy(
             f"model {model.id} is {model.status}; only a Succeeded model can be copied",
             inner_code="ModelNotDeployable",
         )
+    check_authorization_for_source(services, authorization)
     check_url(authorization.targetResourceEndpoint, _policy(services))
     payload = {"authorization": authorization.model_dump(), "apiVersion": links.api_version}
     job_id = services.queue.enqueue(COPY_JOB, model.id, payload)
     return operation_json(services, job_id, links)
+
+
+def same_resource(a: str, b: str) -> bool:
+    """Resource ids compare case-insensitively (Azure Resource IDs do)."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def check_authorization_for_source(services: Services, authorization: CopyAuthorization) -> None:
+    """The source's checks of an authorization before it uploads anything."""
+    own = resource_id(services.secret)
+    if not same_resource(authorization.sourceResourceId, own):
+        raise InvalidInputError(
+            f"the copy authorization is for source resource {authorization.sourceResourceId!r},"
+            f" not this resource ({own})",
+            inner_code="InvalidSourceAzureResourceId",
+        )
+    if same_resource(authorization.targetResourceId, own):
+        raise InvalidInputError(
+            "the copy authorization's target is this resource itself",
+            inner_code="InvalidSourceAzureResourceId",
+        )
+    expires = _parse_moment(authorization.expirationDateTime)
+    if expires <= utc_now():
+        raise InvalidInputError(
+            f"the copy authorization expired at {authorization.expirationDateTime}",
+            inner_code="ModelCopyAuthorizationExpired",
+        )
+
+
+def _parse_moment(text: str) -> datetime:
+    """An ISO 8601 date-time as naive UTC (how the store keeps moments)."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as error:
+        raise InvalidInputError(
+            f"expirationDateTime {text!r} is not an ISO 8601 date-time",
+            inner_code="InvalidParameterValue",
+        ) from error
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
 
 def operation_json(services: Services, operation_id: str, links: Links) -> dict[str, Any]:
@@ -109,9 +155,7 @@ def is_terminal(operation: dict[str, Any]) -> bool:
     return operation["status"] in ("Succeeded", "Failed")
 
 
-def _moment(epoch_s: float) -> Any:
-    from datetime import UTC, datetime
-
+def _moment(epoch_s: float) -> datetime:
     return datetime.fromtimestamp(epoch_s, UTC).replace(tzinfo=None)
 
 
@@ -141,7 +185,8 @@ def copy_model(services: Services, context: JobContext) -> None:
         "locale": model.locale,
         "customProperties": model.custom_properties,
         "properties": model.properties,
-        "sourceResourceId": authorization["sourceResourceId"],
+        # who we are, not what the authorization says: the target compares the two
+        "sourceResourceId": resource_id(services.secret),
     }
     bundle_dir = services.blobs.local_path(bundle_key(model.id))
     with tempfile.TemporaryFile() as archive:
@@ -168,7 +213,8 @@ def import_copy(
     if record["model_id"]:  # a retried upload of a copy that already arrived
         return entities.get(services, "models", str(record["model_id"]))
     description = _description(description_json)
-    if description.get("sourceResourceId") != record["source_resource_id"]:
+    if not same_resource(str(description.get("sourceResourceId") or ""),
+                         record["source_resource_id"]):
         raise AuthError("the copy comes from another resource than the authorized one")
     model_id = str(record["id"])
     staging = services.blobs.local_path(f"{BLOB_PREFIX}/{model_id}/staging")

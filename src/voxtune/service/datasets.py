@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from voxtune.data.kind import DatasetKind
@@ -16,7 +17,7 @@ from voxtune.service.fetch import FetchPolicy, check_url, url_file_name
 from voxtune.service.files import delete_owner_files
 from voxtune.service.schemas import CommitBlock, CommonUpdate, DatasetCreate
 from voxtune.store import records
-from voxtune.store.records import BlockRecord, Entity, utc_now
+from voxtune.store.records import BlockRecord, Entity
 
 IMPORT_JOB = "dataset.import"
 BLOB_PREFIX = "datasets"
@@ -128,9 +129,12 @@ def upload_block(services: Services, dataset_id: str, block_id: str, data: bytes
     digest = hashlib.sha256(block_id.encode()).hexdigest()
     key = f"{BLOB_PREFIX}/{entity.id}/blocks/{digest}"
     services.blobs.put_bytes(key, data)
+    # Microseconds, not the API's seconds: blocks are listed in upload order, and several
+    # blocks arrive within one second.
+    uploaded = datetime.now(UTC).replace(tzinfo=None)
     with services.database.begin() as connection:
         records.put_block(
-            connection, BlockRecord(entity.id, block_id, key, len(data), 0, utc_now())
+            connection, BlockRecord(entity.id, block_id, key, len(data), 0, uploaded)
         )
 
 

@@ -32,6 +32,12 @@ def bundle_key(model_id: str) -> str:
     return f"{BLOB_PREFIX}/{model_id}/bundle"
 
 
+def training_key(model_id: str) -> str:
+    """Scratch space of a training attempt: the staging bundle and training's own temporary
+    work directories beside it. A killed attempt leaves them here; the next one wipes them."""
+    return f"{BLOB_PREFIX}/{model_id}/training"
+
+
 def get_base_model(model_id: str) -> str:
     if model_id.lower() != BASE_MODEL_ID:
         raise NotFoundError(f"no base model with id {model_id}")
@@ -179,6 +185,15 @@ def train_bundle(
 
 
 _TRAINABLE_KINDS = {"Acoustic", "Language", "LanguageMarkdown", "Pronunciation", "OutputFormatting"}
+
+
+def fresh_training_dir(services: Services, model_id: str) -> Path:
+    """An empty scratch directory for a training attempt (what an earlier, killed attempt
+    left there is removed first); the bundle is to be written to its `bundle` child."""
+    scratch = services.blobs.local_path(training_key(model_id))
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    return scratch
 
 
 def publish_bundle(services: Services, model_id: str, staging: Path) -> Path:

@@ -27,6 +27,7 @@ from voxtune.service.models import (
 from voxtune.service.models import (
     TRAIN_JOB,
     bundle_location,
+    fresh_training_dir,
     publish_bundle,
     train_bundle,
 )
@@ -127,6 +128,24 @@ def import_dataset(services: Services, context: JobContext) -> None:
     finish(services, entity, "Succeeded" if report.usable else "Failed", properties)
 
 
+@dataclasses.dataclass
+class _EvaluationProgress:
+    """Progress over the models of an evaluation, decoded one after the other. The callback
+    names a model by its bundle name (two bundles may share one), so the next model is taken
+    to start when the name changes or the count of decoded utterances drops."""
+
+    models: int
+    index: int = 0
+    name: str = ""
+    done: int = 0
+
+    def fraction(self, model: str, done: int, total: int) -> float:
+        if self.name and (model != self.name or done < self.done):
+            self.index += 1
+        self.name, self.done = model, done
+        return min((self.index + done / max(total, 1)) / self.models, 1.0)
+
+
 def evaluate(services: Services, context: JobContext) -> None:
     from voxtune.evaluation import evaluate_dataset
 
@@ -136,10 +155,10 @@ def evaluate(services: Services, context: JobContext) -> None:
     dataset = entities.get(services, "datasets", str(entity.refs["dataset_id"]))
     models = [bundle_location(services, str(entity.refs[c])) for c in ("model1_id", "model2_id")]
     distinct = list(dict.fromkeys(models))  # the same model twice is decoded once
-    progress_of = {m: i for i, m in enumerate(distinct)}
+    progress = _EvaluationProgress(len(distinct))
 
     def on_progress(model: str, done: int, total: int) -> None:
-        context.progress((progress_of.get(model, 0) + done / max(total, 1)) / len(distinct))
+        context.progress(progress.fraction(model, done, total))
 
     result = evaluate_dataset(
         services.blobs.local_path(content_key(dataset)),
@@ -151,7 +170,10 @@ def evaluate(services: Services, context: JobContext) -> None:
     result = dataclasses.replace(result, models=tuple(by_model[m] for m in models))
     for index, utterance in enumerate(result.models[0].scores.utterances):
         details = {
-            f"model{number}": evaluation.scores.utterances[index].to_json()
+            f"model{number}": {
+                **evaluation.scores.utterances[index].to_json(),
+                "display": evaluation.token_scores.utterances[index].to_json(),
+            }
             for number, evaluation in enumerate(result.models, start=1)
         }
         add_json_file(
@@ -179,9 +201,8 @@ def train(services: Services, context: JobContext) -> None:
                 dataset.locale,
             )
         )
-    staging = services.blobs.local_path(f"{MODELS}/{entity.id}/staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    scratch = fresh_training_dir(services, entity.id)
+    staging = scratch / "bundle"
     report = train_bundle(
         "base",
         datasets,
@@ -191,6 +212,7 @@ def train(services: Services, context: JobContext) -> None:
         context.progress,
     )
     publish_bundle(services, entity.id, staging)
+    shutil.rmtree(scratch, ignore_errors=True)
     add_json_file(services, entity.id, MODELS, "report.json", "ModelReport", report)
     finish(services, entity, "Succeeded", entity.properties)
 

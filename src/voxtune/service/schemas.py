@@ -3,7 +3,7 @@ Azure does; read-only fields a client echoes back are simply not read)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -148,10 +148,27 @@ class TranscriptionUpdate(CommonUpdate):
     pass
 
 
+ProfanityFilterMode = Literal["None", "Removed", "Tags", "Masked"]
+
+
+class PhraseList(Body):
+    phrases: list[str] = Field(default_factory=list)
+    biasingWeight: float | None = None
+
+
+class EnhancedMode(Body):
+    enabled: bool = False
+    task: str | None = None
+    targetLanguage: str | None = None
+    prompt: list[str] | None = None
+
+
 class TranscribeDefinition(Body):
     locales: list[str] | None = None
     audioUrl: str | None = None
     models: dict[str, str] | None = None
-    profanityFilterMode: str | None = None
+    profanityFilterMode: ProfanityFilterMode | None = None
     channels: list[int] | None = None
     diarization: dict[str, Any] | None = None
+    phraseList: PhraseList | None = None
+    enhancedMode: EnhancedMode | None = None

@@ -56,6 +56,35 @@ def parse_definition(text: str | None) -> TranscribeDefinition:
         ) from error
 
 
+MAX_CHANNELS = 2  # Azure: "Only up to two channels are supported"
+
+
+def check_unsupported_options(definition: TranscribeDefinition) -> None:
+    """Refuse what would otherwise be silently ignored and give a different result than the
+    caller asked for. Accepted but without effect (the engine has no support yet, and the
+    output is lexical): profanityFilterMode (validated) and phraseList biasing."""
+    if definition.diarization is not None and definition.diarization.get("enabled"):
+        raise InvalidInputError("diarization is not supported", inner_code="InvalidParameter")
+    if definition.enhancedMode is not None and definition.enhancedMode.enabled:
+        raise InvalidInputError("enhanced mode is not supported", inner_code="InvalidParameter")
+    channels = definition.channels or []
+    if len(channels) > MAX_CHANNELS or len(set(channels)) != len(channels) or any(
+        channel < 0 for channel in channels
+    ):
+        raise InvalidInputError(
+            f"channels must be up to {MAX_CHANNELS} distinct 0-based indices, got {channels}",
+            inner_code="InvalidChannels",
+        )
+    if channels and channels != [0]:
+        # Channels are mixed down before recognition; separate results per channel would be
+        # a different answer than the one asked for.
+        raise InvalidInputError(
+            "transcribing channels separately is not supported; omit channels to transcribe "
+            "them mixed together",
+            inner_code="BadChannelConfiguration",
+        )
+
+
 def transcribe(
     services: Services, transcriber: Transcriber, definition_text: str | None, audio: bytes | None
 ) -> dict[str, Any]:
@@ -65,8 +94,7 @@ def transcribe(
     for locale, url in (definition.models or {}).items():
         if entities.check_locale(locale) in locales:
             model_id = resolve_model(services, Reference.model_validate({"self": url}))
-    if definition.diarization is not None and definition.diarization.get("enabled"):
-        raise InvalidInputError("diarization is not supported", inner_code="InvalidParameter")
+    check_unsupported_options(definition)
     if audio is None:
         if not definition.audioUrl:
             raise InvalidInputError("give the audio file or definition.audioUrl")
