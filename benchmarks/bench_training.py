@@ -1,6 +1,7 @@
 """Training time and peak memory of `voxtune train`, and the trained model's WER.
 
     python benchmarks/bench_training.py an4   # train.zip + train-text.txt -> WER on dev.zip
+                                              # and on the smoke clips (general speech)
     python benchmarks/bench_training.py fsdd  # 3 FSDD speakers -> WER on the 4th (held out)
 
 Peak memory is of the whole process tree (training fans out to decoder processes): the sum of
@@ -19,6 +20,8 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+
+from bench_wer import smoke_zip
 
 from voxtune.evaluation import evaluate_dataset
 
@@ -97,7 +100,7 @@ def main() -> None:
         if args.set == "an4":
             train_args = ["--acoustic", str(SHARED / "an4" / "train.zip"),
                           "--text", str(SHARED / "an4" / "train-text.txt")]
-            test_sets = {"an4-dev": SHARED / "an4" / "dev.zip"}
+            test_sets = {"an4-dev": SHARED / "an4" / "dev.zip", "smoke": smoke_zip(Path(tmp))}
         else:
             train_zip, test_zip = split_fsdd(args.held_out, Path(tmp))
             train_args = ["--acoustic", str(train_zip)]

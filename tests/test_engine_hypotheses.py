@@ -13,6 +13,7 @@ from voxtune.engine.hypotheses import (
     lexical_text,
     lexical_word,
     nbest_scores,
+    nbest_word_confidences,
     phrase_words,
 )
 from voxtune.engine.types import Word
@@ -117,3 +118,16 @@ def test_best_path_missing_from_nbest_is_first_and_confidences_stay_sorted() -> 
 def test_no_usable_nbest_falls_back_to_mean_word_posterior() -> None:
     (only,) = build_alternatives(words_of("yes"), {}, max_alternatives=5)
     assert only.lexical == "yes" and only.confidence == 0.5
+
+
+def test_nbest_word_confidence_is_the_mass_of_texts_that_keep_the_word() -> None:
+    scores = {"go home": math.log(0.6), "go on": math.log(0.3), "no home": math.log(0.1)}
+    confidences = nbest_word_confidences(words_of("go home"), scores)
+    assert confidences == pytest.approx([0.9, 0.7])
+
+
+def test_nbest_word_confidence_without_alternatives_is_one_and_never_above_one() -> None:
+    assert nbest_word_confidences(words_of("yes"), {"yes": -3.0}) == [1.0]
+    # the best path missing from the N-best gets the top score, as in build_alternatives
+    confidences = nbest_word_confidences(words_of("and so my"), {"and so me": -1.0})
+    assert confidences == pytest.approx([1.0, 1.0, 0.5])

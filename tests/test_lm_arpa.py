@@ -153,11 +153,16 @@ def test_decoder_uses_our_binary(tmp_path: Path, an4_train_zip: Path) -> None:
     write_arpa(model, arpa)
     arpa_to_binary(arpa, binary)
     base = base_model_dir()
+    # the dictionary limited to the model's words: every LM word needs one, and it loads fast
+    vocabulary = set(model.vocabulary())
+    entries = (base / "cmudict-en-us.dict").read_text(encoding="utf-8").splitlines()
+    dictionary = tmp_path / "an4.dict"
+    dictionary.write_text(
+        "\n".join(e for e in entries if e.split(" ", 1)[0].split("(")[0] in vocabulary) + "\n",
+        encoding="utf-8",
+    )
     decoder = pocketsphinx.Decoder(
-        hmm=str(base / "en-us"),
-        lm=str(binary),
-        dict=str(base / "cmudict-en-us.dict"),
-        logfn="/dev/null",
+        hmm=str(base / "en-us"), lm=str(binary), dict=str(dictionary), logfn="/dev/null"
     )
     decoder.start_utt()
     decoder.process_raw(pcm, full_utt=True)

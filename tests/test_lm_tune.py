@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
+from test_lm_interpolate import posterior_share
 from voxtune.errors import TrainingError
 from voxtune.lm import EOS, NGramModel, choose_weight, estimate, perplexity, split_heldout
-from voxtune.lm.interpolate import domain_shares
 
 DOMAIN = [s.split() for s in ["enter one two", "erase one", "enter three", "go", "enter two two"]]
 GENERAL = [
@@ -72,7 +73,7 @@ def test_choose_weight_picks_the_lowest_perplexity() -> None:
             tokens = ["<s>", *sentence, EOS]
             for i in range(1, len(tokens)):
                 history = tokens[max(0, i - 2) : i]
-                share = weight * domain_shares(domain, [history[-1]])[0]
+                share = posterior_share(domain, general, weight, tuple(history))
                 p = share * prob(domain, tokens[i], history) + (1 - share) * prob(
                     general, tokens[i], history
                 )
@@ -100,3 +101,18 @@ def test_choose_weight_rejects_bad_input() -> None:
         choose_weight(DOMAIN, [["go"]], general, candidates=(0.0, 0.5))
     with pytest.raises(TrainingError):
         choose_weight(DOMAIN, [["go"]], general, candidates=())
+
+
+def test_on_real_domain_text_the_chosen_mix_beats_the_general_lm(shared_data: Path) -> None:
+    from voxtune.engine.bundle import base_bundle
+    from voxtune.lm import read_binary
+    from voxtune.text import lexical_tokens
+
+    lines = (shared_data / "an4" / "train-text.txt").read_text(encoding="utf-8-sig").splitlines()
+    sentences = [tokens for line in lines if (tokens := lexical_tokens(line, "en-US"))]
+    train, heldout = split_heldout(sentences)
+    general = read_binary(base_bundle().language_model_path)
+    choice = choose_weight(train, heldout, general)
+    chosen = dict(choice.perplexities)[choice.weight]
+    assert chosen < perplexity(general, heldout).ppl / 5  # the domain is narrow: far better
+    assert choice.weight >= 0.5

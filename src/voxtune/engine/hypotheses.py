@@ -3,7 +3,11 @@
 Confidences
 -----------
 Word confidence is pocketsphinx's lattice posterior for the word (`seg().prob`, forward-backward
-over the word lattice with the decoder's acoustic scale), clamped to [0, 1].
+over the word lattice with the decoder's acoustic scale), clamped to [0, 1]. That posterior is
+only computed by the bestpath search; a decoder run with bestpath off (custom models: see
+training/decoding.py) reports 1.0 for every word, so its word confidence is the N-best
+posterior instead: the share of the N-best mass (below) whose text keeps that word where the
+best path has it (`nbest_word_confidences`).
 
 Alternative confidence is a posterior over the N-best list. Each N-best path score is
 `acoustic + lw * LM` in the decoder's units (log base 1.0001, shifted right by SENSCR_SHIFT=10
@@ -24,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
 from typing import Any
 
 from voxtune.engine.types import Alternative, Phrase, Word
@@ -104,6 +109,27 @@ def build_alternatives(
         confidence = min(confidence, weights[text] / total)
         alternatives.append(Alternative(text, confidence))
     return tuple(alternatives)
+
+
+def nbest_word_confidences(best_words: Sequence[Word], scores: dict[str, float]) -> list[float]:
+    """Each best-path word's posterior over the N-best texts: the softmax mass of the texts
+    that, aligned word by word with the best path, keep it. The best path keeps every word, so
+    a word's confidence is at least the best path's own posterior."""
+    best = [word.text for word in best_words]
+    best_text = " ".join(best)
+    scores = dict(scores)
+    scores.setdefault(best_text, max(scores.values(), default=0.0))
+    top = max(scores.values())
+    kept = [0.0] * len(best)
+    total = 0.0
+    for text, score in scores.items():
+        weight = math.exp(score - top)
+        total += weight
+        matcher = SequenceMatcher(None, best, text.split(), autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for index in range(block.a, block.a + block.size):
+                kept[index] += weight
+    return [min(1.0, value / total) for value in kept]
 
 
 def make_phrase(

@@ -15,6 +15,7 @@ the audio, so batch, parallel and streaming recognition agree.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,13 @@ import numpy.typing as npt
 
 from voxtune.audio.types import Audio
 from voxtune.engine.bundle import ModelBundle
-from voxtune.engine.hypotheses import build_alternatives, make_phrase, nbest_scores, phrase_words
+from voxtune.engine.hypotheses import (
+    build_alternatives,
+    make_phrase,
+    nbest_scores,
+    nbest_word_confidences,
+    phrase_words,
+)
 from voxtune.engine.recognizer import RecognitionOptions
 from voxtune.engine.segment import SpeechSpan, join_short_phrases, split_phrases
 from voxtune.engine.types import Alternative, Phrase, RecognitionResult
@@ -73,6 +80,9 @@ class PocketsphinxRecognizer:
         self._frame_rate = int(config["frate"])
         # N-best scores carry the LM at the bestpath weight (see hypotheses.py).
         self._lm_weight = float(config["bestpathlw"] or config["lw"])
+        # Without the bestpath search pocketsphinx computes no word posteriors (seg().prob is
+        # 1.0): word confidences then come from the N-best list.
+        self._word_posteriors = bool(config["bestpath"])
         self._lock = threading.RLock()
         self._owner: object | None = None  # holder of the decoder's open utterance, if any
 
@@ -169,6 +179,12 @@ class PocketsphinxRecognizer:
         if not words:
             return None
         scores = nbest_scores(decoder.nbest(), self._lm_weight)
+        if not self._word_posteriors and scores:
+            confidences = nbest_word_confidences(words, scores)
+            words = [
+                dataclasses.replace(word, confidence=confidence)
+                for word, confidence in zip(words, confidences, strict=True)
+            ]
         alternatives = build_alternatives(words, scores, max(1, self.options.max_alternatives))
         phrase = make_phrase(alternatives, offset, ticks_of(length, self._rate))
         if not self.options.word_timestamps:

@@ -12,6 +12,7 @@ from voxtune.lexicon.dictionary import InvalidEntry, Lexicon
 from voxtune.lexicon.g2p import G2P, JointSequenceG2P, LetterRuleG2P, default_g2p
 from voxtune.lexicon.oov import Guess, Unpronounceable, letter_phones, pronounce_unknown
 from voxtune.lexicon.phones import Phones, PhoneSet, parse_phones, read_phone_set
+from voxtune.lexicon.usage import PrunedPronunciation, prune_unheard_variants
 from voxtune.lexicon.user import (
     UserPronunciation,
     from_pairs,
@@ -32,6 +33,7 @@ __all__ = [
     "LexiconBuild",
     "PhoneSet",
     "Phones",
+    "PrunedPronunciation",
     "Unpronounceable",
     "UserPronunciation",
     "build_lexicon",
@@ -43,5 +45,6 @@ __all__ = [
     "lexical_word",
     "parse_phones",
     "pronounce_unknown",
+    "prune_unheard_variants",
     "read_phone_set",
 ]

@@ -3,11 +3,11 @@ interpolation with the base general LM, weight tuning, and structured-text lists
 
     domain = estimate(sentences)                      # lists of lexical words
     general = read_binary(base_model_dir() / "en-us.lm.bin")
-    model = interpolate(domain, general, 0.9, context_dependent=True)
-    save_binary(model, bundle / "language-model.lm.bin")
+    model = interpolate(domain, general, 0.9)       # 0.9: prior share of the domain
+    write_binary(model, bundle / "language-model.lm.bin")
 """
 
-from voxtune.lm.arpa import arpa_to_binary, read_arpa, write_arpa
+from voxtune.lm.arpa import arpa_to_binary, read_arpa, write_arpa, write_binary
 from voxtune.lm.classes import WordClass, class_token, estimate_with_classes, expand_classes
 from voxtune.lm.interpolate import interpolate
 from voxtune.lm.kneser_ney import DEFAULT_ORDER, estimate
@@ -38,4 +38,5 @@ __all__ = [
     "read_binary",
     "split_heldout",
     "write_arpa",
+    "write_binary",
 ]

@@ -2,12 +2,11 @@
 
 A deterministic slice of the domain text (every HELDOUT_EVERY-th sentence) is held out, a domain
 model is estimated on the rest, and each candidate weight is scored by the perplexity of the
-held-out slice under weight * p_domain + (1 - weight) * p_general. That per-word mixture is
-what SRILM's compute-best-mix optimizes; the static model built afterwards differs from it only
-in the backed-off mass, so the ranking of weights carries over and no candidate model has to be
-built. Words neither model knows are left out for every candidate alike, so candidates compare
-on the same tokens; a word only the general LM knows costs the domain share its probability,
-which is what keeps the weight below 1.
+held-out slice under the per-word mixture s(h) p_domain + (1 - s(h)) p_general, with s(h) the
+posterior domain share `interpolate` uses (prior = the candidate). A per-word mixture is what
+SRILM's compute-best-mix optimizes; the static model built afterwards differs from it only in
+the backed-off mass, so no candidate model has to be built. Words neither model knows are left
+out for every candidate alike; a word only the general LM knows costs the domain its share.
 """
 
 from __future__ import annotations
@@ -19,17 +18,18 @@ import numpy as np
 
 from voxtune.errors import TrainingError
 from voxtune.lm.classes import WordClass, estimate_with_classes, fill_classes
-from voxtune.lm.interpolate import continued_words
 from voxtune.lm.kneser_ney import DEFAULT_ORDER
 from voxtune.lm.model import BOS, EOS, LOG10_ZERO, FloatArray, NGramModel, sentence_events
-from voxtune.lm.perplexity import from_logprob, token_logprobs
+from voxtune.lm.perplexity import from_logprob
+from voxtune.lm.posterior import domain_posterior, history_logprob
 
 HELDOUT_EVERY = 10  # every 10th sentence of the domain text is held out for tuning
 MIN_HELDOUT_SENTENCES = 5  # fewer held-out sentences than this are too few to tune on
-# Candidate domain weights. The top is capped at 0.95 on purpose: held-out perplexity on a
-# narrow domain keeps rising towards 1.0, but a weight that high starves general speech (see
-# the measurements in voxtune/lm/__init__.py).
-DEFAULT_CANDIDATES = (0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+# Candidate domain weights. Capped at 0.9 on purpose: held-out domain perplexity keeps falling
+# towards 1.0 on a narrow domain, but the prior is what a sentence start gets, and past 0.9 the
+# measured recognition stops improving on the domain and gets worse on general speech (numbers
+# in voxtune/lm/__init__.py).
+DEFAULT_CANDIDATES = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,12 @@ def choose_weight(
         raise TrainingError("no held-out sentences to choose the weight on")
     domain = estimate_with_classes(domain_train_sentences, classes, order)
     heldout = fill_classes(heldout_sentences, classes)
-    domain_p, general_p, factor, oov = _heldout_probabilities(domain, general, heldout)
+    domain_p, general_p, domain_h, general_h, oov = _heldout_probabilities(domain, general, heldout)
     results: list[tuple[float, float]] = []
     for weight in sorted(candidates):
-        share = weight * factor
-        # Floor at the LM's log-zero, as the decoder does: one token the mix gives no mass
-        # must not make every candidate weight infinitely bad.
+        share = domain_posterior(weight, domain_h, general_h)
+        # Floor at the LM's log-zero, as the decoder does: one token that the mix gives no
+        # mass (share 1 on a word only the general LM knows) must not make every weight inf.
         mixed = np.maximum(share * domain_p + (1.0 - share) * general_p, 10.0**LOG10_ZERO)
         ppl = from_logprob(float(np.log10(mixed).sum()), len(mixed))
         results.append((weight, ppl))
@@ -90,23 +90,27 @@ def choose_weight(
 
 def _heldout_probabilities(
     domain: NGramModel, general: NGramModel, sentences: Sequence[Sequence[str]]
-) -> tuple[FloatArray, FloatArray, FloatArray, int]:
-    """On the tokens at least one model knows: each model's probability, and the domain's
-    share factor (see `interpolate`: 1 after words the domain text continues, else 0)."""
-    domain_ids = [domain.ids(s) for s in sentences]
-    general_ids = [general.ids(s) for s in sentences]
-    bos, eos = domain.word_ids[BOS], domain.word_ids[EOS]
-    histories, _ = sentence_events(domain_ids, max(domain.order, 2), bos, eos)
-    previous = histories[:, -1]
-    factor = np.where(previous >= 0, continued_words(domain)[np.maximum(previous, 0)], False)
-    domain_p = _probabilities(token_logprobs(domain, domain_ids))
-    general_p = _probabilities(token_logprobs(general, general_ids))
-    # tokens in stream order: each sentence's words then its </s> (never OOV)
-    known = np.concatenate(
-        [np.append((d >= 0) | (g >= 0), True) for d, g in zip(domain_ids, general_ids, strict=True)]
-    )
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int]:
+    """On the tokens at least one model knows: each model's probability of the token and of
+    its history (for the posterior share), and the number of tokens neither knows."""
+    vocabulary = sorted({BOS, EOS, *(word for sentence in sentences for word in sentence)})
+    local = {word: index for index, word in enumerate(vocabulary)}
+    ids = [np.array([local[w] for w in sentence], np.int64) for sentence in sentences]
+    order = max(domain.order, general.order)
+    histories, targets = sentence_events(ids, order, local[BOS], local[EOS])
+    present = histories >= 0  # False: before the sentence start
+    results: list[FloatArray] = []
+    known = np.zeros(len(targets), bool)
+    for model in (domain, general):
+        to_model = model.ids(vocabulary)
+        model_histories = np.where(present, to_model[histories], -1)
+        model_targets = to_model[targets]
+        known |= model_targets >= 0
+        results.append(_probabilities(model.logprob_batch(model_histories, model_targets)))
+        results.append(history_logprob(model, model_histories, present))
+    domain_p, domain_history, general_p, general_history = results
     oov = int(np.count_nonzero(~known))
-    return domain_p[known], general_p[known], factor[known].astype(float), oov
+    return (domain_p[known], general_p[known], domain_history[known], general_history[known], oov)
 
 
 def _probabilities(logprob: FloatArray) -> FloatArray:

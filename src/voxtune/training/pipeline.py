@@ -14,16 +14,24 @@ import hashlib
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from voxtune.audio import load_audio
 from voxtune.data import iter_audio
 from voxtune.engine.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
 from voxtune.engine.bundle import ModelBundle, file_sha256, load_bundle, write_manifest
 from voxtune.errors import AudioError, ConflictError, TrainingError
-from voxtune.lexicon import Lexicon, build_lexicon, read_phone_set
+from voxtune.lexicon import (
+    Lexicon,
+    PrunedPronunciation,
+    build_lexicon,
+    prune_unheard_variants,
+    read_phone_set,
+)
+from voxtune.training.decoding import CUSTOM_DECODER_OPTIONS
 from voxtune.training.inputs import TrainingCorpus, TrainingInputs, read_corpus
 from voxtune.training.language_model import build_language_model, vocabulary_oov_rate
 from voxtune.training.report import TrainingReport, lexicon_summary
@@ -43,8 +51,12 @@ class TrainingOptions:
     lm_order: int = 3  # n-gram order of the domain LM
     acoustic_adaptation: bool = True  # adapt to the Acoustic datasets' audio when given
     adapt: AdaptOptions = field(default_factory=AdaptOptions)
+    # drop pronunciation variants the training audio never used (lexicon/usage.py)
+    prune_pronunciations: bool = True
     locale: str = "en-US"
     name: str = ""  # model name recorded in the manifest (default: the output folder name)
+    # pocketsphinx settings the model is served with; None: CUSTOM_DECODER_OPTIONS (measured)
+    decoder_options: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ def train(
             "dictionary": DICTIONARY_FILE,
             "language_model": LM_FILE,
             "formatting_rules": FORMATTING_DIR if report.formatting_files else None,
-            "decoder_options": {},
+            "decoder_options": report.decoder_options,
             "training_report": REPORT_FILE,
             "datasets": report.dataset_hashes,
         }
@@ -116,8 +128,15 @@ def _train_into(
     )
     lexicon.lexicon.write(work / DICTIONARY_FILE)
     acoustic = None
+    pruned: tuple[PrunedPronunciation, ...] = ()
     if options.acoustic_adaptation and corpus.acoustic:
         acoustic = _adapt(base, corpus, work, options, progress)
+        if options.prune_pronunciations:
+            user_words = {word.word for word in lexicon.added if word.source == "user"}
+            pruned_lexicon, pruned = prune_unheard_variants(
+                lexicon.lexicon, acoustic.pronunciation_usage, keep=user_words
+            )
+            pruned_lexicon.write(work / DICTIONARY_FILE)
     formatting = _copy_formatting(corpus, work)
     return TrainingReport(
         datasets=tuple(
@@ -129,9 +148,12 @@ def _train_into(
         classes=tuple((c.name, len(c.items)) for c in corpus.classes),
         oov_rate=round(oov_rate, 6),
         language_model=lm_report,
-        lexicon=lexicon_summary(lexicon, corpus.rejected_pronunciations),
+        lexicon=lexicon_summary(lexicon, corpus.rejected_pronunciations, pruned),
         acoustic=acoustic,
         formatting_files=formatting,
+        decoder_options=dict(
+            CUSTOM_DECODER_OPTIONS if options.decoder_options is None else options.decoder_options
+        ),
         elapsed_s=round(time.monotonic() - started, 1),
     ).write(work / REPORT_FILE)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from voxtune.engine.adapt import AdaptationReport
-from voxtune.lexicon import LexiconBuild
+from voxtune.lexicon import LexiconBuild, PrunedPronunciation
 from voxtune.training.language_model import LanguageModelReport
 from voxtune.units import Seconds
 
@@ -25,9 +25,14 @@ class LexiconSummary:
     added_count: int
     failed: tuple[tuple[str, str], ...]  # (word, reason): not in the dictionary
     rejected_user: tuple[str, ...]
+    # (word, phones, occurrences aligned, of them with these phones): variants removed
+    # because the training audio hardly ever used them (lexicon/usage.py)
+    pruned: tuple[tuple[str, str, int, int], ...] = ()
 
 
-def lexicon_summary(build: LexiconBuild, rejected: Sequence[str]) -> LexiconSummary:
+def lexicon_summary(
+    build: LexiconBuild, rejected: Sequence[str], pruned: Sequence[PrunedPronunciation] = ()
+) -> LexiconSummary:
     return LexiconSummary(
         words=len(build.lexicon),
         from_base=build.from_base,
@@ -37,6 +42,7 @@ def lexicon_summary(build: LexiconBuild, rejected: Sequence[str]) -> LexiconSumm
         added_count=len(build.added),
         failed=tuple((f.word, f.reason) for f in build.failed),
         rejected_user=(*rejected, *(f"{f.word}: {f.reason}" for f in build.rejected_user)),
+        pruned=tuple((p.word, p.phones, p.heard, p.chosen) for p in pruned),
     )
 
 
@@ -52,6 +58,7 @@ class TrainingReport:
     lexicon: LexiconSummary
     acoustic: AdaptationReport | None  # None: no audio, or adaptation switched off
     formatting_files: tuple[str, ...]
+    decoder_options: dict[str, Any]  # what the model is served with (training/decoding.py)
     elapsed_s: Seconds
 
     def to_json(self) -> dict[str, Any]:

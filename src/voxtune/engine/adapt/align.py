@@ -46,6 +46,16 @@ class AlignmentOutcome:
     utterance_id: str
     frames: int  # frames aligned (0 when it failed)
     error: str | None = None  # why it could not be aligned
+    # The dictionary entries the alignment chose, variants named like "a(2)": which
+    # pronunciation of each word was spoken (training prunes variants never heard).
+    pronunciations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Aligned:
+    features: npt.NDArray[np.float32]
+    senones: npt.NDArray[np.int64]  # senone of each feature frame
+    pronunciations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -74,9 +84,8 @@ class Aligner:
         self.model = load_acoustic_model(settings.model_dir)
         self.accumulator = Accumulator(self.model, settings.posterior_topn)
 
-    def align(self, utterance: Utterance) -> tuple[npt.NDArray[np.float32],
-                                                   npt.NDArray[np.int64]] | str:
-        """(features, senone of each frame), or the reason the utterance cannot be aligned."""
+    def align(self, utterance: Utterance) -> Aligned | str:
+        """Features, senones and pronunciations, or why the utterance cannot be aligned."""
         words = utterance.transcript.split()
         missing = [w for w in words if self._decoder.lookup_word(w) is None]
         if not words or missing:
@@ -87,6 +96,8 @@ class Aligner:
             self._run(utterance.pcm)
             if self._decoder.hyp() is None:
                 return self._error(mark, "the audio does not match the transcript")
+            chosen = tuple(seg.word for seg in self._decoder.seg()
+                           if not seg.word.startswith(("<", "[", "+")))
             self._decoder.set_alignment()
             self._run(utterance.pcm)
             alignment = self._decoder.get_alignment()
@@ -102,7 +113,7 @@ class Aligner:
         for senone, start, duration in states:
             senones[start : start + duration] = senone
         keep = senones >= 0
-        return features[keep], senones[keep]
+        return Aligned(features[keep], senones[keep], chosen)
 
     def _run(self, pcm: bytes) -> None:
         self._decoder.start_utt()
@@ -149,9 +160,10 @@ def align_and_accumulate(aligner: Aligner, chunk: Sequence[Utterance]
         if isinstance(result, str):
             outcomes.append(AlignmentOutcome(utterance.utterance_id, 0, result))
             continue
-        features.append(result[0])
-        senones.append(result[1])
-        outcomes.append(AlignmentOutcome(utterance.utterance_id, len(result[1])))
+        features.append(result.features)
+        senones.append(result.senones)
+        outcomes.append(AlignmentOutcome(utterance.utterance_id, len(result.senones),
+                                         pronunciations=result.pronunciations))
     if not features:
         return Statistics.zeros(aligner.model), outcomes
     stats = aligner.accumulator.accumulate(np.concatenate(features), np.concatenate(senones))

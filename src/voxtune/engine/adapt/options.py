@@ -82,3 +82,5 @@ class AdaptationReport:
     variances_updated: int
     elapsed_s: Seconds
     options: AdaptOptions = field(compare=False)
+    # (dictionary entry, times the last pass aligned it), entries like "a(2)": sorted
+    pronunciation_usage: tuple[tuple[str, int], ...] = ()

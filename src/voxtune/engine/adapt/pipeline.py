@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +178,7 @@ def _report(passes: _Passes, utterances: list[Utterance], updates: _Updates, mll
     failures = tuple(UtteranceFailure(o.utterance_id, o.error) for o in passes.outcomes
                      if o.error is not None)
     frames = sum(o.frames for o in passes.outcomes)
+    usage = Counter(entry for o in passes.outcomes for entry in o.pronunciations)
     return AdaptationReport(
         utterances_total=len(utterances),
         utterances_aligned=len(utterances) - len(failures),
@@ -190,4 +192,5 @@ def _report(passes: _Passes, utterances: list[Utterance], updates: _Updates, mll
         variances_updated=updates.variances,
         elapsed_s=elapsed_s,
         options=options,
+        pronunciation_usage=tuple(sorted(usage.items())),
     )
