@@ -78,6 +78,8 @@ def nbest_scores(
     for count, hypothesis in enumerate(nbest):
         if count >= limit:
             break
+        if hypothesis is None:  # pocketsphinx yields None for a path it cannot spell out
+            continue
         text = lexical_text(hypothesis.hypstr)
         score = float(hypothesis.score)  # pocketsphinx hands back exp(path score)
         if not text or score <= 0.0:  # 0.0: the score underflowed (a very long phrase)

@@ -32,7 +32,7 @@ from voxtune.engine.hypotheses import (
     phrase_words,
 )
 from voxtune.engine.recognizer import RecognitionOptions
-from voxtune.engine.segment import SpeechSpan, join_short_phrases, split_phrases
+from voxtune.engine.segment import SpeechSpan, has_sound, join_short_phrases, split_phrases
 from voxtune.engine.types import Alternative, Phrase, RecognitionResult
 from voxtune.errors import EngineError, ModelError
 from voxtune.units import TICKS_PER_SECOND, Hertz, Ticks
@@ -101,9 +101,12 @@ class PocketsphinxRecognizer:
             min_pause_s=self.options.min_pause_s,
             max_phrase_s=self.options.max_phrase_s,
         )
-        # Short audio is decoded whole, so no edge of a word is lost to the splitter; the
-        # splitter only tells whether there is speech in it at all (silence: no phrases).
-        if spans and len(samples) <= self.options.segment_above_s * self._rate:
+        # Short audio is decoded whole, so no edge of a word is lost to the splitter. Only
+        # digital silence is skipped: a clip trimmed to its word (FSDD digits) has no pause
+        # to measure a noise floor on, so the splitter finds "no speech" in a quiet one, and
+        # the decoder itself returns nothing for steady noise (measured on white noise).
+        short = len(samples) <= self.options.segment_above_s * self._rate
+        if short and (spans or has_sound(samples, self._rate)):
             spans = [SpeechSpan(0, len(samples))]
         spans = join_short_phrases(
             spans,

@@ -61,6 +61,12 @@ def frame_energies_db(
     return energies
 
 
+def has_sound(samples: npt.NDArray[np.float32], sample_rate_hz: Hertz) -> bool:
+    """Whether any frame is above digital silence (empty, zeros, or a stray 16-bit step)."""
+    energies = frame_energies_db(samples, max(1, round(FRAME_S * sample_rate_hz)))
+    return bool(np.any(energies > DIGITAL_SILENCE_DB))
+
+
 def speech_threshold_db(energies: npt.NDArray[np.float64]) -> float:
     """The energy above which a frame counts as speech, from the energies' own spread.
 
