@@ -63,3 +63,24 @@ def test_accepted_options_still_transcribe(api: Api, smoke_dir: Path) -> None:
     }
     result = _transcribe(api, clip, definition, 200)
     assert result["combinedPhrases"][0]["text"] and result["durationMilliseconds"] > 0
+
+
+@pytest.mark.parametrize(
+    "properties", [{"punctuationMode": "Everywhere"}, {"profanityFilterMode": "Hidden"}]
+)
+def test_batch_transcription_modes_outside_the_spec_are_refused(
+    api: Api, properties: dict[str, Any]
+) -> None:
+    error = api.call(
+        "POST",
+        "/transcriptions:submit",
+        "Error",
+        400,
+        json={
+            "displayName": "bad mode",
+            "locale": "en-US",
+            "contentUrls": ["https://example.com/a.wav"],
+            "properties": properties,
+        },
+    )
+    assert error["innerError"]["code"] == "InvalidRequestBodyFormat", error

@@ -80,12 +80,17 @@ class EndpointUpdate(CommonUpdate):
     properties: EndpointProperties | None = None
 
 
+# The spec's enums: a misspelt mode is refused with 400, not silently ignored.
+PunctuationMode = Literal["None", "Dictated", "Automatic", "DictatedAndAutomatic"]
+ProfanityFilterMode = Literal["None", "Removed", "Tags", "Masked"]
+
+
 class TranscriptionProperties(Body):
     wordLevelTimestampsEnabled: bool | None = None
     displayFormWordLevelTimestampsEnabled: bool | None = None
     channels: list[int] | None = None
-    punctuationMode: str | None = None
-    profanityFilterMode: str | None = None
+    punctuationMode: PunctuationMode | None = None
+    profanityFilterMode: ProfanityFilterMode | None = None
     timeToLiveHours: int = Field(default=48, ge=6, le=744)
 
 
@@ -148,7 +153,6 @@ class TranscriptionUpdate(CommonUpdate):
     pass
 
 
-ProfanityFilterMode = Literal["None", "Removed", "Tags", "Masked"]
 
 
 class PhraseList(Body):
