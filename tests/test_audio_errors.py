@@ -70,7 +70,6 @@ BAD_INPUTS = [
         "truncated-flac",
         lambda wav: cut(encode(wav, format="FLAC"), 0.5),
         r"FLAC audio is corrupt or truncated|truncated FLAC",
-        probe_detects=False,  # FLAC states no byte length: only decoding finds the cut
     ),
     BadInput(
         "flac-magic-then-garbage",
