@@ -23,6 +23,12 @@ from voxtune.lexicon.phones import Phones, PhoneSet
 _VARIANT = re.compile(r"^(.+)\((\d+)\)$")  # "word(2)": the 2nd pronunciation of "word"
 
 
+def split_variant(entry: str) -> tuple[str, int]:
+    """A dictionary entry name as (word, pronunciation number): "a(2)" -> ("a", 2), "a" -> 1."""
+    match = _VARIANT.match(entry)
+    return (match.group(1), int(match.group(2))) if match else (entry, 1)
+
+
 @dataclass(frozen=True)
 class InvalidEntry:
     word: str
@@ -52,9 +58,7 @@ class Lexicon:
                 continue
             if not phones:
                 raise ModelError(f"{path}:{number}: {word!r} has no phones")
-            variant = _VARIANT.match(word)
-            if variant is not None:
-                word = variant.group(1)
+            word, _ = split_variant(word)
             known = entries.get(word)
             if known is None:
                 entries[word] = (phones,)

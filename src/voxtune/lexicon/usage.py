@@ -10,15 +10,13 @@ keep every variant; user pronunciations are never touched.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from voxtune.lexicon.dictionary import Lexicon
+from voxtune.lexicon.dictionary import Lexicon, split_variant
 
 MIN_OCCURRENCES = 10  # fewer aligned occurrences say too little about a word's variants
 MIN_SHARE = 0.05  # a variant chosen for less than this share of its word's occurrences goes
-_VARIANT = re.compile(r"^(.+)\((\d+)\)$")
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,7 @@ def variant_counts(usage: Iterable[tuple[str, int]]) -> dict[str, dict[int, int]
     """word -> {variant number (1 = main): aligned count} from entries like "a(2)"."""
     counts: dict[str, dict[int, int]] = {}
     for entry, count in usage:
-        match = _VARIANT.match(entry)
-        word, number = (match.group(1), int(match.group(2))) if match else (entry, 1)
+        word, number = split_variant(entry)
         per_word = counts.setdefault(word, {})
         per_word[number] = per_word.get(number, 0) + count
     return counts
