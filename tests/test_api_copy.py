@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -48,7 +50,9 @@ def _published_model(home: Path) -> str:
     return model_id
 
 
-def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
+@contextmanager
+def _two_servers(tmp_path: Path) -> Iterator[tuple[VoxtuneClient, VoxtuneClient, str, str]]:
+    """(source client, target client, target URL, id of a published model on the source)."""
     source_home, target_home = tmp_path / "a", tmp_path / "b"
     options = {"allow_private_content_urls": True}
     with (
@@ -57,7 +61,11 @@ def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
         VoxtuneClient(source_url, source_key, http=validating_http()) as source,
         VoxtuneClient(target_url, target_key, http=validating_http()) as target,
     ):
-        model_id = _published_model(source_home)
+        yield source, target, target_url, _published_model(source_home)
+
+
+def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
+    with _two_servers(tmp_path) as (source, target, target_url, model_id):
         source_id = source.resource_id()
         assert source_id != target.resource_id()
         authorization = target.models.authorize_copy(source_id)
@@ -87,15 +95,7 @@ def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
 def test_the_copy_checks_whom_the_authorization_is_for(tmp_path: Path) -> None:
     """The source refuses an authorization made out to another source, to itself as target,
     or expired; the target refuses an upload that does not come from the authorized source."""
-    source_home, target_home = tmp_path / "a", tmp_path / "b"
-    options = {"allow_private_content_urls": True}
-    with (
-        live_server(source_home, **options) as (source_url, source_key),
-        live_server(target_home, **options) as (target_url, target_key),
-        VoxtuneClient(source_url, source_key, http=validating_http()) as source,
-        VoxtuneClient(target_url, target_key, http=validating_http()) as target,
-    ):
-        model_id = _published_model(source_home)
+    with _two_servers(tmp_path) as (source, target, target_url, model_id):
         other = target.models.authorize_copy("/voxtune/servers/someone-else")
         to_self = source.models.authorize_copy(source.resource_id())
         good = target.models.authorize_copy(source.resource_id().upper())  # case-insensitive

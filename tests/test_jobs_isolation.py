@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from test_jobs_support import process_gone
 from voxtune.errors import DatasetError, VoxtuneError
 from voxtune.jobs import JobContext, JobKind, JobQueue, Worker
 from voxtune.jobs.queue import Job
@@ -57,15 +58,6 @@ def _wait_for(path: Path, timeout_s: float = 30) -> None:
         time.sleep(0.05)
 
 
-def _gone(pid: int) -> bool:
-    """Exited (a zombie waiting for its reaper counts as gone)."""
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return True
-    return "\nState:\tZ" in state or "\nState:\tX" in state
-
-
 def test_an_isolated_job_runs_in_a_child_and_its_progress_reaches_the_job_table(
     tmp_path: Path,
 ) -> None:
@@ -107,7 +99,7 @@ def test_the_child_is_killed_when_the_lease_is_lost(tmp_path: Path) -> None:
         connection.execute(jobs.update().where(jobs.c.id == job_id).values(worker_id="other"))
     runner.join(10)
     assert not runner.is_alive() and time.monotonic() - started < 20
-    assert _gone(int((tmp_path / "child.pid").read_text()))
+    assert process_gone(int((tmp_path / "child.pid").read_text()))
 
 
 PARENT_SCRIPT = textwrap.dedent("""
@@ -138,6 +130,6 @@ def test_the_child_exits_when_its_worker_is_sigkilled(tmp_path: Path) -> None:
         parent.wait()
     child = int((tmp_path / "child.pid").read_text())
     deadline = time.monotonic() + 10
-    while not _gone(child):
+    while not process_gone(child):
         assert time.monotonic() < deadline, "the orphaned job process kept running"
         time.sleep(0.1)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from test_api_support import Api, an4_subset, live_server
+from test_jobs_support import process_gone
 from voxtune.engine import load_bundle
 from voxtune.jobs.queue import Job
 from voxtune.service.context import open_services
@@ -50,15 +51,6 @@ def _descendants(pid: int) -> set[int]:
             found.add(child)
             todo.append(child)
     return found
-
-
-def _gone(pid: int) -> bool:
-    """Exited (a zombie waiting for its reaper counts as gone)."""
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return True
-    return "\nState:\tZ" in state or "\nState:\tX" in state
 
 
 @contextmanager
@@ -142,7 +134,7 @@ def test_a_worker_killed_during_training_leaves_the_job_to_a_new_worker(
             before = _training_job(home, model_id)
             first.send_signal(signal.SIGKILL)
             first.wait()
-        _wait_until(lambda: all(map(_gone, processes)), "the job's processes to die", 15)
+        _wait_until(lambda: all(map(process_gone, processes)), "the job's processes to die", 15)
         assert before.status == "Running" and before.attempts == 1
         assert api.call("GET", f"/models/{model_id}", "CustomModel", 200)["status"] == "Running"
         assert any(model_dir.glob("training/.bundle.*"))  # the half-written bundle
