@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from test_jobs_support import process_gone
 from voxtune.engine import (
     ModelBundle,
     RecognitionOptions,
@@ -78,3 +81,36 @@ def test_files_with_a_missing_one_reuse_a_loaded_recognizer(
 
 def test_an_empty_batch_is_an_empty_answer(bundle: ModelBundle) -> None:
     assert recognize_files([], bundle, jobs=4) == []
+
+
+def _pool_workers() -> list[int]:
+    """Worker processes of a pool: forkserver children, so grandchildren of this process."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    children = {pid for pid, parent in parents.items() if parent == os.getpid()}
+    return sorted(pid for pid, parent in parents.items() if parent in children)
+
+
+def test_a_worker_killed_mid_batch_costs_no_result(
+    bundle: ModelBundle, items: list[tuple[str, bytes]]
+) -> None:
+    """A dead worker breaks the whole pool; what was in flight is retried, nothing is lost."""
+    clips = [item for item in items if item[0] != "broken.wav"] * 2
+    serial = recognize_items(clips, bundle, jobs=1)
+    killed: list[int] = []
+
+    def kill_a_worker(done: int, total: int) -> None:
+        if done == 1:
+            workers = _pool_workers()
+            assert workers, "no pool worker found"
+            os.kill(workers[0], signal.SIGKILL)
+            killed.append(workers[0])
+
+    pooled = recognize_items(clips, bundle, jobs=2, on_progress=kill_a_worker)
+    assert killed and process_gone(killed[0])
+    assert [lexical(o) for o in pooled] == [lexical(o) for o in serial]

@@ -7,14 +7,17 @@ in the calling process, without a pool.
 
 Every input gets its own slot in the answer, in input order: a RecognitionResult, or the
 error for that input (AudioError for audio that cannot be decoded, EngineError when
-recognition failed or its worker process died). One bad file never sinks the batch.
+recognition failed or kept killing its worker process). One bad file never sinks the batch:
+a worker that dies takes only the inputs it was given again (see _recognize_in_pool).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeAlias
 
@@ -89,25 +92,59 @@ def _recognize_in_pool(
     options: RecognitionOptions | None,
     on_progress: ProgressCallback | None,
 ) -> list[ItemOutcome]:
+    """A worker process that dies (a crash in the C decoder, the OOM killer) breaks the whole
+    pool. The inputs that were in flight are then retried one at a time, each in a pool of its
+    own, so only an input that kills its worker again fails; the rest go on in a new pool."""
     total = len(sources)
     slots: list[ItemOutcome | None] = [None] * total
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(bundle, options)
-    ) as pool:
-        futures: dict[Future[ItemOutcome], int] = {
-            pool.submit(_recognize_in_worker, name, source): index
-            for index, (name, source) in enumerate(sources)
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            try:
-                slots[index] = future.result()
-            except Exception as exc:  # the worker died or could not start
-                slots[index] = EngineError(f"{sources[index][0]}: recognition failed: {exc!r}")
-            if on_progress is not None:
-                on_progress(done, total)
+    done = 0
+
+    def record(index: int, outcome: ItemOutcome) -> None:
+        nonlocal done
+        slots[index] = outcome
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total)
+
+    pool = _Pool(sources, bundle, options)
+    queue = deque(range(total))
+    while queue:
+        suspects = pool.run(queue, jobs, record)
+        for index in suspects:
+            if pool.run(deque([index]), 1, record):
+                record(index, EngineError(
+                    f"{sources[index][0]}: recognition failed: its worker process died"))
     return [slot if slot is not None else EngineError("no result") for slot in slots]
+
+
+class _Pool:
+    """Worker pools over one list of inputs; each `run` starts a fresh pool."""
+
+    def __init__(self, sources: list[tuple[str, AudioSource]], bundle: ModelBundle,
+                 options: RecognitionOptions | None) -> None:
+        self._sources, self._bundle, self._options = sources, bundle, options
+
+    def run(self, queue: deque[int], width: int,
+            record: Callable[[int, ItemOutcome], None]) -> list[int]:
+        """Recognize the inputs of `queue` (taken from it) with at most `width` in flight, so
+        that when a worker dies the suspects are few; returns those in flight then, if any."""
+        context = multiprocessing.get_context("forkserver")
+        running: dict[Future[ItemOutcome], int] = {}
+        with ProcessPoolExecutor(max_workers=width, mp_context=context,
+                                 initializer=_start_worker,
+                                 initargs=(self._bundle, self._options)) as pool:
+            try:
+                while queue or running:
+                    while queue and len(running) < width:
+                        future = pool.submit(_recognize_in_worker, *self._sources[queue[0]])
+                        running[future] = queue.popleft()  # only once submitted
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        outcome = future.result()  # BrokenProcessPool if a worker died
+                        record(running.pop(future), outcome)
+            except BrokenProcessPool:
+                return sorted(running.values())
+        return []
 
 
 def _start_worker(bundle: ModelBundle, options: RecognitionOptions | None) -> None:
