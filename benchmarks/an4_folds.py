@@ -1,0 +1,106 @@
+"""Held-out speakers of AN4 train.zip: where the training defaults are chosen (never on dev).
+
+    python benchmarks/an4_folds.py --fold 0                       # the defaults
+    python benchmarks/an4_folds.py --fold 0 --adapt '{"mean_tau": 5}'
+    python benchmarks/an4_folds.py --fold 1 --decoder '{"pl_window": 0}'
+    python benchmarks/an4_folds.py --fold 0 --weight 100          # domain LM alone
+
+The speakers of train.zip, sorted, are dealt into 3 folds (fold k = speakers[k::3]); a fold's
+model is trained on the other two thirds (audio + their transcripts as text) and evaluated on
+the fold's speakers. Models are kept in --work, keyed by their options, so decoder settings can
+be compared on one trained model. Prints WER and substitutions / deletions / insertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from voxtune.engine import load_bundle
+from voxtune.engine.adapt import AdaptOptions
+from voxtune.evaluation import evaluate_dataset
+from voxtune.training import train
+from voxtune.training.inputs import TrainingInputs
+from voxtune.training.pipeline import TrainingOptions
+
+REPO = Path(__file__).resolve().parents[1]
+AN4_TRAIN = REPO.parent / "shared" / "data" / "an4" / "train.zip"
+FOLDS = 3
+
+
+def speaker(name: str) -> str:
+    return name.split("-")[1]  # an251-fash-b.wav -> fash
+
+
+def split(fold: int, work: Path) -> tuple[Path, Path, Path]:
+    """(train.zip, train-text.txt, held-out.zip) of `fold`, written once into `work`."""
+    folder = work / f"fold{fold}"
+    train_zip, text, held_out = (folder / "train.zip", folder / "train-text.txt",
+                                 folder / "held-out.zip")
+    if held_out.exists():
+        return train_zip, text, held_out
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(AN4_TRAIN) as source:
+        lines = source.read("trans.txt").decode("utf-8-sig").splitlines()
+        speakers = sorted({speaker(line.split("\t")[0]) for line in lines})
+        test_speakers = set(speakers[fold::FOLDS])
+        kept: dict[bool, list[str]] = {True: [], False: []}
+        with zipfile.ZipFile(train_zip, "w") as out_train, \
+                zipfile.ZipFile(held_out, "w") as out_test:
+            for line in lines:
+                name = line.split("\t")[0]
+                is_test = speaker(name) in test_speakers
+                kept[is_test].append(line)
+                (out_test if is_test else out_train).writestr(name, source.read(name))
+            out_train.writestr("trans.txt", "\n".join(kept[False]) + "\n")
+            out_test.writestr("trans.txt", "\n".join(kept[True]) + "\n")
+    text.write_text("\n".join(line.split("\t")[1] for line in kept[False]) + "\n")
+    return train_zip, text, held_out
+
+
+def trained_model(fold: int, work: Path, weight: int | None, adapt: dict[str, Any]) -> Path:
+    train_zip, text, _ = split(fold, work)
+    key = json.dumps({"weight": weight, "adapt": adapt}, sort_keys=True)
+    out = work / f"fold{fold}" / f"model-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    if not (out / "manifest.json").exists():
+        options = TrainingOptions(weight_percent=weight, adapt=AdaptOptions(**adapt))
+        train("base", TrainingInputs(acoustic=(train_zip,), text=(text,)), out, options)
+        (out.parent / f"{out.name}.options.json").write_text(key)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fold", type=int, choices=range(FOLDS), default=0)
+    parser.add_argument("--weight", type=int, help="LM weight percent (default: tuned)")
+    parser.add_argument("--adapt", default="{}", help="AdaptOptions fields as JSON")
+    parser.add_argument("--decoder", default="{}", help="decoder options added, as JSON")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/voxtune-an4-folds"))
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    model_dir = trained_model(args.fold, args.work, args.weight, json.loads(args.adapt))
+    bundle = load_bundle(model_dir)
+    decoder = json.loads(args.decoder)
+    bundle = dataclasses.replace(bundle, decoder_options={**bundle.decoder_options, **decoder})
+    _, _, held_out = split(args.fold, args.work)
+    started = time.perf_counter()
+    scores = evaluate_dataset(held_out, [bundle], jobs=args.jobs).models[0].scores
+    print(json.dumps({
+        "fold": args.fold, "weight": args.weight, "adapt": json.loads(args.adapt),
+        "decoder": decoder, "wer": round(scores.wer, 4),
+        "substitutions": sum(u.substitutions for u in scores.utterances),
+        "deletions": sum(u.deletions for u in scores.utterances),
+        "insertions": sum(u.insertions for u in scores.utterances),
+        "words": sum(u.reference_word_count for u in scores.utterances),
+        "decode_s": round(time.perf_counter() - started, 1), "model": str(model_dir),
+    }))
+
+
+if __name__ == "__main__":
+    main()
