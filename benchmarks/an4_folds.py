@@ -4,11 +4,16 @@
     python benchmarks/an4_folds.py --fold 0 --adapt '{"mean_tau": 5}'
     python benchmarks/an4_folds.py --fold 1 --decoder '{"pl_window": 0}'
     python benchmarks/an4_folds.py --fold 0 --weight 100          # domain LM alone
+    python benchmarks/an4_folds.py --fold 0 --oracle-text         # diagnostic, see below
 
 The speakers of train.zip, sorted, are dealt into 3 folds (fold k = speakers[k::3]); a fold's
 model is trained on the other two thirds (audio + their transcripts as text) and evaluated on
 the fold's speakers. Models are kept in --work, keyed by their options, so decoder settings can
 be compared on one trained model. Prints WER and substitutions / deletions / insertions.
+
+--oracle-text is a diagnostic, never a result: it adds the held-out speakers' own transcripts
+to the LM text, to show how much of the error an LM that knew the test sentences would remove
+(the acoustic model is trained as usual, without their audio).
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ def split(fold: int, work: Path) -> tuple[Path, Path, Path]:
     folder = work / f"fold{fold}"
     train_zip, text, held_out = (folder / "train.zip", folder / "train-text.txt",
                                  folder / "held-out.zip")
-    if held_out.exists():
+    if held_out.exists() and (folder / "held-out-text.txt").exists():
         return train_zip, text, held_out
     folder.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(AN4_TRAIN) as source:
@@ -61,16 +66,21 @@ def split(fold: int, work: Path) -> tuple[Path, Path, Path]:
             out_train.writestr("trans.txt", "\n".join(kept[False]) + "\n")
             out_test.writestr("trans.txt", "\n".join(kept[True]) + "\n")
     text.write_text("\n".join(line.split("\t")[1] for line in kept[False]) + "\n")
+    (folder / "held-out-text.txt").write_text(
+        "\n".join(line.split("\t")[1] for line in kept[True]) + "\n")
     return train_zip, text, held_out
 
 
-def trained_model(fold: int, work: Path, weight: int | None, adapt: dict[str, Any]) -> Path:
-    train_zip, text, _ = split(fold, work)
-    key = json.dumps({"weight": weight, "adapt": adapt}, sort_keys=True)
+def trained_model(fold: int, work: Path, weight: int | None, adapt: dict[str, Any],
+                  oracle_text: bool = False) -> Path:
+    train_zip, text, held_out = split(fold, work)
+    texts = (text, held_out.with_name("held-out-text.txt")) if oracle_text else (text,)
+    key = json.dumps({"weight": weight, "adapt": adapt, "oracle_text": oracle_text},
+                     sort_keys=True)
     out = work / f"fold{fold}" / f"model-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
     if not (out / "manifest.json").exists():
         options = TrainingOptions(weight_percent=weight, adapt=AdaptOptions(**adapt))
-        train("base", TrainingInputs(acoustic=(train_zip,), text=(text,)), out, options)
+        train("base", TrainingInputs(acoustic=(train_zip,), text=texts), out, options)
         (out.parent / f"{out.name}.options.json").write_text(key)
     return out
 
@@ -81,10 +91,13 @@ def main() -> None:
     parser.add_argument("--weight", type=int, help="LM weight percent (default: tuned)")
     parser.add_argument("--adapt", default="{}", help="AdaptOptions fields as JSON")
     parser.add_argument("--decoder", default="{}", help="decoder options added, as JSON")
+    parser.add_argument("--oracle-text", action="store_true",
+                        help="diagnostic: the held-out transcripts join the LM text")
     parser.add_argument("--work", type=Path, default=Path("/tmp/voxtune-an4-folds"))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    model_dir = trained_model(args.fold, args.work, args.weight, json.loads(args.adapt))
+    model_dir = trained_model(args.fold, args.work, args.weight, json.loads(args.adapt),
+                              args.oracle_text)
     bundle = load_bundle(model_dir)
     decoder = json.loads(args.decoder)
     bundle = dataclasses.replace(bundle, decoder_options={**bundle.decoder_options, **decoder})
@@ -93,7 +106,7 @@ def main() -> None:
     scores = evaluate_dataset(held_out, [bundle], jobs=args.jobs).models[0].scores
     print(json.dumps({
         "fold": args.fold, "weight": args.weight, "adapt": json.loads(args.adapt),
-        "decoder": decoder, "wer": round(scores.wer, 4),
+        "decoder": decoder, "oracle_text": args.oracle_text, "wer": round(scores.wer, 4),
         "substitutions": sum(u.substitutions for u in scores.utterances),
         "deletions": sum(u.deletions for u in scores.utterances),
         "insertions": sum(u.insertions for u in scores.utterances),
