@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import zipfile
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_jobs_support import process_gone
+from test_jobs_support import process_children, process_gone
 from voxtune.engine import (
     ModelBundle,
     RecognitionOptions,
@@ -19,7 +20,7 @@ from voxtune.engine import (
     recognize_files,
     recognize_items,
 )
-from voxtune.errors import AudioError
+from voxtune.errors import AudioError, EngineError
 
 AN4_CLIPS = ["an251-fash-b.wav", "an253-fash-b.wav", "an132-fkdo-b.wav", "an134-fkdo-b.wav"]
 
@@ -85,15 +86,8 @@ def test_an_empty_batch_is_an_empty_answer(bundle: ModelBundle) -> None:
 
 def _pool_workers() -> list[int]:
     """Worker processes of a pool: forkserver children, so grandchildren of this process."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    children = {pid for pid, parent in parents.items() if parent == os.getpid()}
-    return sorted(pid for pid, parent in parents.items() if parent in children)
+    tree = process_children()
+    return sorted(pid for child in tree.get(os.getpid(), []) for pid in tree.get(child, []))
 
 
 def test_a_worker_killed_mid_batch_costs_no_result(
@@ -114,3 +108,15 @@ def test_a_worker_killed_mid_batch_costs_no_result(
     pooled = recognize_items(clips, bundle, jobs=2, on_progress=kill_a_worker)
     assert killed and process_gone(killed[0])
     assert [lexical(o) for o in pooled] == [lexical(o) for o in serial]
+
+
+def test_workers_that_cannot_load_the_model_fail_every_input_quickly(
+    bundle: ModelBundle, items: list[tuple[str, bytes]], tmp_path: Path
+) -> None:
+    unloadable = dataclasses.replace(bundle, acoustic_model_dir=tmp_path)  # an empty folder
+    clips = [item for item in items if item[0] != "broken.wav"] * 3
+    outcomes = recognize_items(clips, unloadable, jobs=2)
+    assert len(outcomes) == len(clips)
+    assert all(isinstance(o, EngineError) for o in outcomes)
+    assert "worker process died" in str(outcomes[0])
+    assert "every worker process died" in str(outcomes[-1])

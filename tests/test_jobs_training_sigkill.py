@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from test_api_support import Api, an4_subset, live_server
-from test_jobs_support import process_gone
+from test_jobs_support import process_children, process_gone
 from voxtune.engine import load_bundle
 from voxtune.jobs.queue import Job
 from voxtune.service.context import open_services
@@ -29,23 +29,8 @@ TRAIN_SPEAKERS = ("fbbh", "fclc")  # 26 utterances: acoustic adaptation runs in 
 VOXTUNE = Path(sys.executable).with_name("voxtune")
 
 
-def _children() -> dict[int, list[int]]:
-    """Parent pid -> child pids, of every process visible in /proc."""
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])  # the name may contain spaces
-        tree.setdefault(parent, []).append(int(entry.name))
-    return tree
-
-
 def _descendants(pid: int) -> set[int]:
-    tree, found, todo = _children(), set(), [pid]
+    tree, found, todo = process_children(), set(), [pid]
     while todo:
         for child in tree.get(todo.pop(), []):
             found.add(child)

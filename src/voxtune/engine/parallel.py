@@ -31,6 +31,10 @@ ItemOutcome: TypeAlias = RecognitionResult | VoxtuneError
 ProgressCallback: TypeAlias = Callable[[int, int], None]  # (inputs done, inputs in total)
 AudioSource: TypeAlias = str | Path | bytes
 
+# Inputs that killed their worker even alone, before any worker answered: the workers
+# cannot recognize at all (e.g. the model does not load there), so the rest fail at once.
+STARTUP_FAILURES = 3
+
 _worker: dict[str, PocketsphinxRecognizer] = {}  # the worker process's recognizer
 
 
@@ -94,10 +98,11 @@ def _recognize_in_pool(
 ) -> list[ItemOutcome]:
     """A worker process that dies (a crash in the C decoder, the OOM killer) breaks the whole
     pool. The inputs that were in flight are then retried one at a time, each in a pool of its
-    own, so only an input that kills its worker again fails; the rest go on in a new pool."""
+    own, so only an input that kills its worker again fails; the rest go on in a new pool.
+    Workers that die before anything succeeds (the model cannot load) fail the rest at once."""
     total = len(sources)
     slots: list[ItemOutcome | None] = [None] * total
-    done = 0
+    done = died_alone = 0
 
     def record(index: int, outcome: ItemOutcome) -> None:
         nonlocal done
@@ -106,45 +111,56 @@ def _recognize_in_pool(
         if on_progress is not None:
             on_progress(done, total)
 
-    pool = _Pool(sources, bundle, options)
+    def run(queue: deque[int], width: int) -> list[int]:
+        return _run_pool(sources, bundle, options, queue, width, record)
+
     queue = deque(range(total))
     while queue:
-        suspects = pool.run(queue, jobs, record)
-        for index in suspects:
-            if pool.run(deque([index]), 1, record):
+        for index in run(queue, jobs):
+            if run(deque([index]), 1):
+                died_alone += 1
                 record(index, EngineError(
                     f"{sources[index][0]}: recognition failed: its worker process died"))
+        if died_alone >= STARTUP_FAILURES and done == died_alone:  # no worker answered yet
+            while queue:
+                index = queue.popleft()
+                record(index, EngineError(
+                    f"{sources[index][0]}: recognition failed: every worker process died"))
     return [slot if slot is not None else EngineError("no result") for slot in slots]
 
 
-class _Pool:
-    """Worker pools over one list of inputs; each `run` starts a fresh pool."""
-
-    def __init__(self, sources: list[tuple[str, AudioSource]], bundle: ModelBundle,
-                 options: RecognitionOptions | None) -> None:
-        self._sources, self._bundle, self._options = sources, bundle, options
-
-    def run(self, queue: deque[int], width: int,
-            record: Callable[[int, ItemOutcome], None]) -> list[int]:
-        """Recognize the inputs of `queue` (taken from it) with at most `width` in flight, so
-        that when a worker dies the suspects are few; returns those in flight then, if any."""
-        context = multiprocessing.get_context("forkserver")
-        running: dict[Future[ItemOutcome], int] = {}
-        with ProcessPoolExecutor(max_workers=width, mp_context=context,
-                                 initializer=_start_worker,
-                                 initargs=(self._bundle, self._options)) as pool:
-            try:
-                while queue or running:
-                    while queue and len(running) < width:
-                        future = pool.submit(_recognize_in_worker, *self._sources[queue[0]])
-                        running[future] = queue.popleft()  # only once submitted
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        outcome = future.result()  # BrokenProcessPool if a worker died
-                        record(running.pop(future), outcome)
-            except BrokenProcessPool:
-                return sorted(running.values())
-        return []
+def _run_pool(
+    sources: list[tuple[str, AudioSource]],
+    bundle: ModelBundle,
+    options: RecognitionOptions | None,
+    queue: deque[int],
+    width: int,
+    record: Callable[[int, ItemOutcome], None],
+) -> list[int]:
+    """Recognize the inputs of `queue` (taken from it) in a fresh pool, at most `width` in
+    flight so that when a worker dies the suspects are few; returns those in flight then."""
+    context = multiprocessing.get_context("forkserver")
+    running: dict[Future[ItemOutcome], int] = {}
+    with ProcessPoolExecutor(max_workers=width, mp_context=context, initializer=_start_worker,
+                             initargs=(bundle, options)) as pool:
+        try:
+            while queue or running:
+                while queue and len(running) < width:
+                    future = pool.submit(_recognize_in_worker, *sources[queue[0]])
+                    running[future] = queue.popleft()  # only once submitted
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        raise
+                    except Exception as exc:  # e.g. a result that cannot be unpickled
+                        outcome = EngineError(
+                            f"{sources[running[future]][0]}: recognition failed: {exc!r}")
+                    record(running.pop(future), outcome)
+        except BrokenProcessPool:  # a worker died: the pool is unusable
+            return sorted(running.values())
+    return []
 
 
 def _start_worker(bundle: ModelBundle, options: RecognitionOptions | None) -> None:
