@@ -41,3 +41,22 @@ def fsdd_zip(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def azure_samples(shared_data: Path) -> Path:
     return shared_data / "azure-samples"
+
+
+@pytest.fixture(scope="session")
+def rules_only_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundle of the base model's files plus display rules that call "country" profane (the
+    JFK clip says it): display formatting is tested on real recognition without training."""
+    from voxtune.engine.bundle import write_manifest
+
+    root = tmp_path_factory.mktemp("bundles") / "rules-only"
+    (root / "formatting").mkdir(parents=True)
+    (root / "formatting" / "00-rules.md").write_text(
+        "#profanity\ncountry\n\n#test\nmy country\tMy *******\n", encoding="utf-8"
+    )
+    write_manifest(
+        root,
+        {"name": "rules-only", "locale": "en-US", "engine": "pocketsphinx", "base": "base",
+         "formatting_rules": "formatting"},
+    )
+    return root

@@ -185,7 +185,13 @@ def _check_transcription(api: Api, transcription: dict[str, Any], count: int) ->
     for result_file in results:
         body = _signed(result_file["links"]["contentUrl"]).json()
         if result_file["kind"] == "Transcription":
-            assert body["combinedRecognizedPhrases"][0]["lexical"]
+            combined = body["combinedRecognizedPhrases"][0]
+            assert combined["lexical"]
+            # Azure's four forms; AN4 display text is capitalized and punctuated
+            assert set(combined) >= {"lexical", "itn", "maskedITN", "display"}
+            assert combined["display"][0].isupper() and combined["display"][-1] in ".?"
+            best = body["recognizedPhrases"][0]["nBest"][0]
+            assert best["display"] and best["itn"] and best["maskedITN"]
         else:
             assert body["successfulTranscriptionsCount"] == count
 

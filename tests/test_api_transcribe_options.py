@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from test_api_support import Api, live_server
+from voxtune.service.transcribe_now import recognize_to_json
+from voxtune.text.profanity import ProfanityMode
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,27 @@ def test_accepted_options_still_transcribe(api: Api, smoke_dir: Path) -> None:
     }
     result = _transcribe(api, clip, definition, 200)
     assert result["combinedPhrases"][0]["text"] and result["durationMilliseconds"] > 0
+    assert result["combinedPhrases"][0]["text"][0].isupper()  # display text, as Azure's
+
+
+@pytest.mark.parametrize(
+    ("mode", "shown"),
+    [
+        ("Masked", "your ******* can do"),
+        ("Removed", "your can do"),
+        ("Tags", "your <profanity>country</profanity> can do"),
+        ("None", "your country can do"),
+    ],
+)
+def test_profanity_filter_mode_shapes_the_text(
+    rules_only_bundle: Path, smoke_dir: Path, mode: ProfanityMode, shown: str
+) -> None:
+    """The function the API's transcription process runs, on a model whose rules call
+    "country" profane (the base model's built-in list has no word the clip says)."""
+    audio = (smoke_dir / "jfk.flac").read_bytes()
+    result = recognize_to_json(str(rules_only_bundle), audio, "en-US", mode)
+    assert shown in result["combinedPhrases"][0]["text"]
+    assert any(shown in phrase["text"] for phrase in result["phrases"])
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,19 @@ def test_transcribe_jfk_prints_a_sensible_transcript(smoke_dir: Path) -> None:
     text = result.stdout.strip()
     assert "your country can do for you" in text
     assert "\n" not in text
+    assert text[0].isupper() and text[-1] in ".?"  # display form by default
+
+
+def test_transcribe_lexical_form_and_model_profanity_rules(
+    smoke_dir: Path, rules_only_bundle: Path
+) -> None:
+    clip = str(smoke_dir / "jfk.flac")
+    lexical = run("transcribe", "--form", "lexical", clip).stdout.strip()
+    assert "your country can do for you" in lexical and lexical == lexical.lower()
+    masked = run("transcribe", "--model", str(rules_only_bundle), clip).stdout
+    assert "your ******* can do" in masked  # the bundle's #profanity phrase
+    tagged = run("transcribe", "--model", str(rules_only_bundle), "--profanity", "Tags", clip)
+    assert "<profanity>country</profanity>" in tagged.stdout
 
 
 def test_transcribe_json_has_words_with_ticks(smoke_dir: Path) -> None:
@@ -61,6 +74,8 @@ def test_transcribe_json_has_words_with_ticks(smoke_dir: Path) -> None:
     assert phrases and document["durationInTicks"] > 20_000_000
     best = phrases[0]["nBest"][0]
     assert "young man" in best["lexical"]  # reference: he was not an ill disposed young man
+    assert best["display"].startswith(best["lexical"][0].upper())
+    assert document["combinedRecognizedPhrases"][0]["display"].endswith((".", "?"))
     offsets = [w["offsetInTicks"] for w in best["words"]]
     assert offsets == sorted(offsets)
     assert all(0.0 <= w["confidence"] <= 1.0 for w in best["words"])

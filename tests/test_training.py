@@ -11,6 +11,7 @@ import pytest
 from voxtune.audio import load_audio
 from voxtune.engine import load_bundle, open_recognizer
 from voxtune.engine.bundle import MANIFEST_NAME
+from voxtune.engine.formatting import bundle_formatter
 from voxtune.errors import ConflictError, DatasetError, InvalidInputError, ModelError
 from voxtune.training import TrainedModel, TrainingInputs, TrainingOptions, train
 
@@ -73,6 +74,16 @@ def test_report_records_data_lm_and_lexicon(trained: TrainedModel) -> None:
     sources = {source for _, _, source in report.lexicon.added}
     assert "user" in sources  # the Pronunciation dataset's display forms
     assert report.formatting_files
+
+
+def test_display_rules_are_tested_at_training_and_used_by_the_model(
+    trained: TrainedModel,
+) -> None:
+    tests = trained.report.formatting_tests
+    assert tests.failed == 0 and tests.passed >= 20, tests.failures  # the sample's #test lines
+    formatter = bundle_formatter(trained.bundle)
+    assert formatter.display("navigate to sweet relief") == "Navigate to Sweet Relief."
+    assert formatter.display("twenty to thirty K") == "20-30 cadence."
 
 
 def test_custom_words_are_in_the_dictionary(trained: TrainedModel) -> None:

@@ -5,9 +5,8 @@ An utterance the engine cannot recognize still counts: its hypothesis is empty (
 deleted) and the failure is listed, so a model cannot look better by failing on hard audio.
 
 Word figures compare lexical forms; token figures compare display forms: the transcript as
-written against the recognizer's display text. The engine has no display formatting yet (no
-ITN, case or punctuation), so its display text is its lexical text for now, and the token
-figures show exactly that gap (see `_display_text`).
+written against the display text a user of the model reads (its display formatter with Azure's
+default options: profanity masked, dictated and automatic punctuation).
 """
 
 from __future__ import annotations
@@ -18,11 +17,14 @@ from pathlib import Path
 
 from voxtune.data import AcousticDataset, iter_audio, parse_acoustic
 from voxtune.engine import ModelBundle, load_bundle, recognize_items
+from voxtune.engine.azure_json import combined_forms
+from voxtune.engine.formatting import bundle_formatter
 from voxtune.engine.recognizer import RecognitionOptions
 from voxtune.engine.types import RecognitionResult
 from voxtune.errors import DatasetError, VoxtuneError
 from voxtune.scoring import CorpusScores, JSONValue, azure_evaluation_properties, score
 from voxtune.scoring.tokens import CorpusTokenScores, azure_token_properties, score_tokens
+from voxtune.text.display import DisplayOptions
 
 ProgressCallback = Callable[[str, int, int], None]  # (model name, done, total)
 
@@ -94,11 +96,13 @@ def _evaluate_model(
             on_progress(bundle.name, done, total)
 
     outcomes = recognize_items(items, bundle, jobs=jobs, options=options, on_progress=progress)
+    formatter = bundle_formatter(bundle)
     failures: list[UtteranceFailure] = []
     hypotheses: list[tuple[str, str]] = []  # (lexical, display)
     for (name, _), outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, RecognitionResult):
-            hypotheses.append((outcome.lexical, _display_text(outcome)))
+            display = combined_forms(outcome, formatter, DisplayOptions()).display
+            hypotheses.append((outcome.lexical, display))
         else:
             failures.append(UtteranceFailure(name, _reason(outcome)))
             hypotheses.append(("", ""))
@@ -111,12 +115,6 @@ def _evaluate_model(
             ((u.name, u.transcript, shown) for u, (_, shown) in pairs), locale=dataset.locale
         ),
     )
-
-
-def _display_text(result: RecognitionResult) -> str:
-    """What the recognizer shows a user. The engine has no display form yet: its lexical
-    text is what it shows (switch to the display text here when the engine produces it)."""
-    return result.lexical
 
 
 def _reason(outcome: object) -> str:

@@ -16,6 +16,8 @@ from voxtune.cli.resources import RESOURCE_GROUPS
 from voxtune.cli.server import keys_group, serve_command, worker_command
 from voxtune.cli.tour import tour_command
 from voxtune.cli.train import train_command
+from voxtune.text.display import PUNCTUATION_MODES, DisplayOptions, PunctuationMode
+from voxtune.text.profanity import PROFANITY_MODES, ProfanityMode
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,16 +34,32 @@ def cli() -> None:
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
     show_default=True, help="json: one Azure-style result object per line (JSON Lines).",
 )
+@click.option(
+    "--form", type=click.Choice(["display", "lexical"]), default="display", show_default=True,
+    help="Text output: display (numbers, capitals, punctuation, the model's rules) or the "
+    "lexical words as recognized.",
+)
+@click.option("--profanity", type=click.Choice(PROFANITY_MODES), default="Masked",
+              show_default=True, help="Profanity in the display form.")
+@click.option("--punctuation", type=click.Choice(PUNCTUATION_MODES),
+              default="DictatedAndAutomatic", show_default=True,
+              help="Punctuation in the display form.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Decoder processes to run in parallel.")
 @reports_errors
-def transcribe_command(audio: tuple[Path, ...], model: str, output_format: str, jobs: int) -> None:
+def transcribe_command(
+    audio: tuple[Path, ...], model: str, output_format: str, form: str,
+    profanity: ProfanityMode, punctuation: PunctuationMode, jobs: int,
+) -> None:
     """Transcribe AUDIO files (WAV, FLAC, OGG/Opus, MP3, ...) with a model."""
     from voxtune.engine import load_bundle, recognize_files
-    from voxtune.engine.azure_json import result_json
+    from voxtune.engine.azure_json import combined_forms, result_json
+    from voxtune.engine.formatting import bundle_formatter
     from voxtune.engine.types import RecognitionResult
 
     bundle = load_bundle(model)
+    formatter = bundle_formatter(bundle)
+    display = DisplayOptions(profanity, punctuation)
     with ProgressBar(len(audio), "transcribing", enabled=len(audio) > 1) as bar:
         outcomes = recognize_files(list(audio), bundle, jobs=jobs, on_progress=bar.update)
     failed = 0
@@ -49,12 +67,14 @@ def transcribe_command(audio: tuple[Path, ...], model: str, output_format: str, 
         if not isinstance(outcome, RecognitionResult):
             failed += 1
             click.echo(f"error: {path}: {outcome}", err=True)
-        elif output_format == "json":
-            click.echo(json.dumps(result_json(outcome, str(path)), ensure_ascii=False))
-        elif len(audio) > 1:
-            click.echo(f"{path}\t{outcome.lexical}")
-        else:
-            click.echo(outcome.lexical)
+            continue
+        if output_format == "json":
+            result = result_json(outcome, str(path), formatter=formatter, options=display)
+            click.echo(json.dumps(result, ensure_ascii=False))
+            continue
+        forms = combined_forms(outcome, formatter, display)
+        text = forms.display if form == "display" else forms.lexical
+        click.echo(f"{path}\t{text}" if len(audio) > 1 else text)
     if failed:
         raise click.exceptions.Exit(2)
 

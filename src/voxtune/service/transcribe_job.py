@@ -47,8 +47,10 @@ def _dataset_items(services: Services, entity: Entity) -> Iterator[tuple[str, by
 def run_transcription(services: Services, context: JobContext) -> None:
     from voxtune.engine import load_bundle, recognize_items
     from voxtune.engine.azure_json import result_json
+    from voxtune.engine.formatting import bundle_formatter
     from voxtune.engine.types import RecognitionResult
     from voxtune.service.runners import fetch_policy, finish, start
+    from voxtune.text.display import DisplayOptions
 
     entity = start(services, "transcriptions", context.job.entity_id)
     if entity is None:
@@ -60,6 +62,11 @@ def run_transcription(services: Services, context: JobContext) -> None:
     )
     audio = [(name, data) for name, data in gathered if isinstance(data, bytes)]
     bundle = load_bundle(bundle_location(services, str(entity.refs["model_id"])))
+    formatter = bundle_formatter(bundle)
+    display = DisplayOptions(
+        profanity=entity.properties.get("profanityFilterMode", "Masked"),
+        punctuation=entity.properties.get("punctuationMode", "DictatedAndAutomatic"),
+    )
     outcomes = recognize_items(
         audio,
         bundle,
@@ -86,7 +93,7 @@ def run_transcription(services: Services, context: JobContext) -> None:
                 BLOB_PREFIX,
                 file_name,
                 "Transcription",
-                result_json(outcome, name),
+                result_json(outcome, name, formatter=formatter, options=display),
             )
             details.append({"source": name, "status": "Succeeded"})
         else:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from voxtune.engine.azure_json import combined_forms
 from voxtune.errors import InvalidInputError
 from voxtune.service import entities
 from voxtune.service.context import Services
@@ -19,6 +20,8 @@ from voxtune.service.fetch import FetchPolicy, stream_url
 from voxtune.service.models import bundle_location, resolve_model
 from voxtune.service.schemas import Reference, TranscribeDefinition
 from voxtune.service.views import BASE_MODEL_ID
+from voxtune.text.display import DisplayOptions
+from voxtune.text.profanity import ProfanityMode
 
 MAX_AUDIO_BYTES = 250 * 1024 * 1024  # Azure: the file must be smaller than 250 MB
 TICKS_PER_MS = 10_000  # 100-ns ticks in a millisecond
@@ -61,8 +64,8 @@ MAX_CHANNELS = 2  # Azure: "Only up to two channels are supported"
 
 def check_unsupported_options(definition: TranscribeDefinition) -> None:
     """Refuse what would otherwise be silently ignored and give a different result than the
-    caller asked for. Accepted but without effect (the engine has no support yet, and the
-    output is lexical): profanityFilterMode (validated) and phraseList biasing."""
+    caller asked for. Accepted but without effect (the engine has no support yet): phraseList
+    biasing, a hint that does not change the form of the answer."""
     if definition.diarization is not None and definition.diarization.get("enabled"):
         raise InvalidInputError("diarization is not supported", inner_code="InvalidParameter")
     if definition.enhancedMode is not None and definition.enhancedMode.enabled:
@@ -107,15 +110,26 @@ def transcribe(
     if len(audio) > MAX_AUDIO_BYTES:
         raise InvalidInputError(f"the audio exceeds {MAX_AUDIO_BYTES} bytes")
     location = bundle_location(services, model_id)
-    return transcriber.pool().submit(recognize_to_json, location, audio, locales[0]).result()
+    profanity = definition.profanityFilterMode or "Masked"
+    return (
+        transcriber.pool()
+        .submit(recognize_to_json, location, audio, locales[0], profanity)
+        .result()
+    )
 
 
-def recognize_to_json(location: str, audio: bytes, locale: str) -> dict[str, Any]:
-    """In the pool's process: decode and recognize; the TranscribeResult JSON."""
+def recognize_to_json(
+    location: str, audio: bytes, locale: str, profanity: ProfanityMode = "Masked"
+) -> dict[str, Any]:
+    """In the pool's process: decode and recognize; the TranscribeResult JSON, whose texts
+    are display text (as Azure's)."""
     from voxtune.audio import load_audio
     from voxtune.engine import open_recognizer
+    from voxtune.engine.formatting import bundle_formatter
 
     recognizer = open_recognizer(location)
+    formatter = bundle_formatter(recognizer.bundle)
+    options = DisplayOptions(profanity=profanity)
     result = recognizer.recognize(
         load_audio(audio, target_rate_hz=recognizer.sample_rate_hz, name="audio")
     )
@@ -123,7 +137,7 @@ def recognize_to_json(location: str, audio: bytes, locale: str) -> dict[str, Any
         {
             "offsetMilliseconds": phrase.offset_ticks // TICKS_PER_MS,
             "durationMilliseconds": phrase.duration_ticks // TICKS_PER_MS,
-            "text": phrase.lexical,
+            "text": formatter.display(phrase.lexical, options),
             "words": [
                 {
                     "text": word.text,
@@ -140,6 +154,6 @@ def recognize_to_json(location: str, audio: bytes, locale: str) -> dict[str, Any
     ]
     return {
         "durationMilliseconds": result.duration_ticks // TICKS_PER_MS,
-        "combinedPhrases": [{"text": result.lexical}],
+        "combinedPhrases": [{"text": combined_forms(result, formatter, options).display}],
         "phrases": phrases,
     }

@@ -2,7 +2,8 @@
 
 Steps: read the datasets; language model (domain Kneser-Ney mixed with the base LM); lexicon
 (every LM word pronounced: base dictionary, user pronunciations, G2P); acoustic adaptation
-from the Acoustic datasets' audio (aligned with that lexicon); formatting rules copied.
+from the Acoustic datasets' audio (aligned with that lexicon); formatting rules copied and
+their #test lines run (the report lists the failures).
 Everything is written into a temporary sibling of `out_dir` that is renamed into place only
 once the manifest (with the hash of every file) is written: a failed or killed training
 leaves no half bundle behind.
@@ -23,6 +24,7 @@ from voxtune.audio import load_audio
 from voxtune.data import iter_audio
 from voxtune.engine.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
 from voxtune.engine.bundle import ModelBundle, file_sha256, load_bundle, write_manifest
+from voxtune.engine.formatting import formatter_from_files
 from voxtune.errors import AudioError, ConflictError, TrainingError
 from voxtune.lexicon import (
     Lexicon,
@@ -34,7 +36,11 @@ from voxtune.lexicon import (
 from voxtune.training.decoding import CUSTOM_DECODER_OPTIONS
 from voxtune.training.inputs import TrainingCorpus, TrainingInputs, read_corpus
 from voxtune.training.language_model import build_language_model, vocabulary_oov_rate
-from voxtune.training.report import TrainingReport, lexicon_summary
+from voxtune.training.report import (
+    TrainingReport,
+    formatting_tests_summary,
+    lexicon_summary,
+)
 
 Progress = Callable[[str, float], None]  # (stage, fraction of the whole training 0..1)
 
@@ -138,6 +144,8 @@ def _train_into(
             )
             pruned_lexicon.write(work / DICTIONARY_FILE)
     formatting = _copy_formatting(corpus, work)
+    progress("formatting tests", 1.0)
+    tests = formatter_from_files(corpus.formatting_files, options.locale).run_tests()
     return TrainingReport(
         datasets=tuple(
             {"path": d.path, "kind": d.kind, **d.report.to_json()} for d in corpus.datasets
@@ -151,6 +159,7 @@ def _train_into(
         lexicon=lexicon_summary(lexicon, corpus.rejected_pronunciations, pruned),
         acoustic=acoustic,
         formatting_files=formatting,
+        formatting_tests=formatting_tests_summary(tests),
         decoder_options=dict(
             CUSTOM_DECODER_OPTIONS if options.decoder_options is None else options.decoder_options
         ),

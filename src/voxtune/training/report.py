@@ -11,6 +11,7 @@ from typing import Any
 
 from voxtune.engine.adapt import AdaptationReport
 from voxtune.lexicon import LexiconBuild, PrunedPronunciation
+from voxtune.text.display import FormattingTestResult
 from voxtune.training.language_model import LanguageModelReport
 from voxtune.units import Seconds
 
@@ -47,6 +48,23 @@ def lexicon_summary(
 
 
 @dataclass(frozen=True)
+class FormattingTestsSummary:
+    """The `#test` lines of the OutputFormatting datasets, run against the trained rules."""
+
+    passed: int
+    failed: int
+    # (line, lexical input, expected display, actual display) of each failed test
+    failures: tuple[tuple[int, str, str, str], ...]
+
+
+def formatting_tests_summary(results: Sequence[FormattingTestResult]) -> FormattingTestsSummary:
+    failures = tuple(
+        (r.line, r.lexical, r.expected, r.actual) for r in results if not r.passed
+    )
+    return FormattingTestsSummary(len(results) - len(failures), len(failures), failures)
+
+
+@dataclass(frozen=True)
 class TrainingReport:
     datasets: tuple[dict[str, Any], ...]  # per dataset: path, kind and its DatasetReport
     dataset_hashes: dict[str, str]
@@ -58,6 +76,7 @@ class TrainingReport:
     lexicon: LexiconSummary
     acoustic: AdaptationReport | None  # None: no audio, or adaptation switched off
     formatting_files: tuple[str, ...]
+    formatting_tests: FormattingTestsSummary
     decoder_options: dict[str, Any]  # what the model is served with (training/decoding.py)
     elapsed_s: Seconds
 
