@@ -5,6 +5,7 @@
     python benchmarks/an4_folds.py --fold 1 --decoder '{"pl_window": 0}'
     python benchmarks/an4_folds.py --fold 0 --weight 100          # domain LM alone
     python benchmarks/an4_folds.py --fold 0 --oracle-text         # diagnostic, see below
+    python benchmarks/an4_folds.py --fold 0 --nbest-oracle 1000 --every 3   # diagnostic
 
 The speakers of train.zip, sorted, are dealt into 3 folds (fold k = speakers[k::3]); a fold's
 model is trained on the other two thirds (audio + their transcripts as text) and evaluated on
@@ -14,6 +15,11 @@ be compared on one trained model. Prints WER and substitutions / deletions / ins
 --oracle-text is a diagnostic, never a result: it adds the held-out speakers' own transcripts
 to the LM text, to show how much of the error an LM that knew the test sentences would remove
 (the acoustic model is trained as usual, without their audio).
+
+--nbest-oracle N is a diagnostic too: it reads N N-best paths per phrase (voxtune reads 40) and
+also prints the oracle WER, the best any rescoring of those lists could do (per utterance the
+alternative with the fewest errors). --every K decodes every K-th held-out utterance only
+(in-process: the N-best limit is set in this process).
 """
 
 from __future__ import annotations
@@ -27,9 +33,18 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from voxtune.engine import load_bundle
+import voxtune.engine.hypotheses as hypotheses
+from voxtune.data import iter_audio, parse_acoustic
+from voxtune.engine import (
+    ModelBundle,
+    RecognitionOptions,
+    RecognitionResult,
+    load_bundle,
+    recognize_items,
+)
 from voxtune.engine.adapt import AdaptOptions
 from voxtune.evaluation import evaluate_dataset
+from voxtune.scoring import score
 from voxtune.training import train
 from voxtune.training.inputs import TrainingInputs
 from voxtune.training.pipeline import TrainingOptions
@@ -85,6 +100,33 @@ def trained_model(fold: int, work: Path, weight: int | None, adapt: dict[str, An
     return out
 
 
+def nbest_oracle(held_out: Path, bundle: ModelBundle, paths: int, every: int) -> dict[str, Any]:
+    """Best path and oracle WER over the alternatives of `paths` N-best paths per phrase."""
+    hypotheses.nbest_scores.__defaults__ = (paths,)  # the engine's read limit, this process
+    dataset = parse_acoustic(held_out)
+    items = [(u, audio) for u, audio in iter_audio(dataset)][::every]
+    outcomes = recognize_items([(u.name, a) for u, a in items], bundle,
+                               options=RecognitionOptions(max_alternatives=paths))
+    best, oracle, distinct = [], [], []
+    for (utterance, _), outcome in zip(items, outcomes, strict=True):
+        assert isinstance(outcome, RecognitionResult), outcome
+        reference = utterance.transcript
+        best.append((utterance.name, reference, outcome.lexical))
+        texts = [""]
+        for phrase in outcome.phrases:  # every combination of the phrases' alternatives
+            texts = [f"{t} {a.lexical}".strip() for t in texts for a in phrase.alternatives]
+            texts = texts[:5000]
+        distinct.append(len(texts))
+        errors = [score([(utterance.name, reference, t)]).utterances[0] for t in texts]
+        pick = min(range(len(texts)), key=lambda i: errors[i].substitutions
+                   + errors[i].deletions + errors[i].insertions)
+        oracle.append((utterance.name, reference, texts[pick]))
+    return {"nbest_paths": paths, "utterances": len(items),
+            "best_path_wer": round(score(best).wer, 4),
+            "oracle_wer": round(score(oracle).wer, 4),
+            "mean_alternatives": round(sum(distinct) / len(distinct), 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fold", type=int, choices=range(FOLDS), default=0)
@@ -93,6 +135,9 @@ def main() -> None:
     parser.add_argument("--decoder", default="{}", help="decoder options added, as JSON")
     parser.add_argument("--oracle-text", action="store_true",
                         help="diagnostic: the held-out transcripts join the LM text")
+    parser.add_argument("--nbest-oracle", type=int, metavar="N",
+                        help="diagnostic: oracle WER over N N-best paths per phrase")
+    parser.add_argument("--every", type=int, default=1, help="with --nbest-oracle: every K-th")
     parser.add_argument("--work", type=Path, default=Path("/tmp/voxtune-an4-folds"))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
@@ -102,6 +147,10 @@ def main() -> None:
     decoder = json.loads(args.decoder)
     bundle = dataclasses.replace(bundle, decoder_options={**bundle.decoder_options, **decoder})
     _, _, held_out = split(args.fold, args.work)
+    if args.nbest_oracle:
+        print(json.dumps({"fold": args.fold, **nbest_oracle(held_out, bundle, args.nbest_oracle,
+                                                           args.every)}))
+        return
     started = time.perf_counter()
     scores = evaluate_dataset(held_out, [bundle], jobs=args.jobs).models[0].scores
     print(json.dumps({
