@@ -16,10 +16,11 @@ be compared on one trained model. Prints WER and substitutions / deletions / ins
 to the LM text, to show how much of the error an LM that knew the test sentences would remove
 (the acoustic model is trained as usual, without their audio).
 
---nbest-oracle N is a diagnostic too: it reads N N-best paths per phrase (voxtune reads 40) and
-also prints the oracle WER, the best any rescoring of those lists could do (per utterance the
-alternative with the fewest errors). --every K decodes every K-th held-out utterance only
-(in-process: the N-best limit is set in this process).
+--nbest-oracle N is a diagnostic too: it reads N N-best paths per phrase (voxtune reads 40 and
+keeps 5 distinct texts; --alternatives K keeps K) and prints the oracle WER, the best any
+rescoring of those lists could do (per utterance the alternative with the fewest errors).
+--every K decodes every K-th held-out utterance only (in-process: the N-best limit is set in
+this process).
 """
 
 from __future__ import annotations
@@ -100,13 +101,15 @@ def trained_model(fold: int, work: Path, weight: int | None, adapt: dict[str, An
     return out
 
 
-def nbest_oracle(held_out: Path, bundle: ModelBundle, paths: int, every: int) -> dict[str, Any]:
-    """Best path and oracle WER over the alternatives of `paths` N-best paths per phrase."""
+def nbest_oracle(held_out: Path, bundle: ModelBundle, paths: int, every: int,
+                 alternatives: int | None = None) -> dict[str, Any]:
+    """Best path and oracle WER over the alternatives (at most `alternatives` distinct texts,
+    default `paths`) of `paths` N-best paths per phrase."""
     hypotheses.nbest_scores.__defaults__ = (paths,)  # the engine's read limit, this process
     dataset = parse_acoustic(held_out)
     items = [(u, audio) for u, audio in iter_audio(dataset)][::every]
     outcomes = recognize_items([(u.name, a) for u, a in items], bundle,
-                               options=RecognitionOptions(max_alternatives=paths))
+                               options=RecognitionOptions(max_alternatives=alternatives or paths))
     best, oracle, distinct = [], [], []
     for (utterance, _), outcome in zip(items, outcomes, strict=True):
         assert isinstance(outcome, RecognitionResult), outcome
@@ -121,7 +124,8 @@ def nbest_oracle(held_out: Path, bundle: ModelBundle, paths: int, every: int) ->
         pick = min(range(len(texts)), key=lambda i: errors[i].substitutions
                    + errors[i].deletions + errors[i].insertions)
         oracle.append((utterance.name, reference, texts[pick]))
-    return {"nbest_paths": paths, "utterances": len(items),
+    return {"nbest_paths": paths, "max_alternatives": alternatives or paths,
+            "utterances": len(items),
             "best_path_wer": round(score(best).wer, 4),
             "oracle_wer": round(score(oracle).wer, 4),
             "mean_alternatives": round(sum(distinct) / len(distinct), 1)}
@@ -138,6 +142,8 @@ def main() -> None:
     parser.add_argument("--nbest-oracle", type=int, metavar="N",
                         help="diagnostic: oracle WER over N N-best paths per phrase")
     parser.add_argument("--every", type=int, default=1, help="with --nbest-oracle: every K-th")
+    parser.add_argument("--alternatives", type=int,
+                        help="with --nbest-oracle: distinct texts kept (default N)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/voxtune-an4-folds"))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
@@ -148,8 +154,8 @@ def main() -> None:
     bundle = dataclasses.replace(bundle, decoder_options={**bundle.decoder_options, **decoder})
     _, _, held_out = split(args.fold, args.work)
     if args.nbest_oracle:
-        print(json.dumps({"fold": args.fold, **nbest_oracle(held_out, bundle, args.nbest_oracle,
-                                                           args.every)}))
+        oracle = nbest_oracle(held_out, bundle, args.nbest_oracle, args.every, args.alternatives)
+        print(json.dumps({"fold": args.fold, **oracle}))
         return
     started = time.perf_counter()
     scores = evaluate_dataset(held_out, [bundle], jobs=args.jobs).models[0].scores
