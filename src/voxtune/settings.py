@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     job_poll_s: float = 0.5  # idle worker sleep between claim attempts
     copy_authorization_ttl_s: int = 24 * 3600  # models:authorizecopy validity (1 day)
     recognition_jobs: int = 1  # decoder processes per transcription/evaluation job
+    # Speech SDK WebSocket connections at once; each has a decoder process (~150 MB)
+    realtime_connections: int = 8
 
     def resolved_home(self) -> Path:
         home = self.home.expanduser().resolve()

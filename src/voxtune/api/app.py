@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from voxtune import __version__
-from voxtune.api import copy_routes, model_routes, resources, system_routes, transcribe_routes
+from voxtune.api import (
+    copy_routes,
+    model_routes,
+    recognition_routes,
+    resources,
+    system_routes,
+    transcribe_routes,
+)
 from voxtune.api.auth import auth_middleware
 from voxtune.api.errors import install_error_handlers
 from voxtune.jobs.worker import WorkerPool
@@ -51,12 +59,14 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     app.state.services = services
     app.state.worker_pool = pool
     app.state.transcriber = transcriber
+    app.state.realtime_slots = asyncio.Semaphore(settings.realtime_connections)
     install_error_handlers(app)
     app.middleware("http")(auth_middleware(services))
     app.include_router(system_routes.router)
     app.include_router(copy_routes.import_router)
     app.include_router(copy_routes.router)
     app.include_router(transcribe_routes.router)
+    app.include_router(recognition_routes.router)
     app.include_router(resources.router)  # before model routes: /models/locales is no id
     app.include_router(model_routes.router)
     return app

@@ -18,14 +18,24 @@ OPEN_PREFIXES = ("/files/", "/voxtune/copy/")  # signed links, copy authorizatio
 
 
 def authenticate(services: Services, request: Request) -> None:
-    key = request.headers.get(KEY_HEADER)
+    check_credentials(
+        services,
+        request.headers.get(KEY_HEADER),
+        request.headers.get("Authorization", ""),
+        tokens_allowed=not request.url.path.startswith("/sts/"),
+    )
+
+
+def check_credentials(
+    services: Services, key: str | None, authorization: str, *, tokens_allowed: bool = True
+) -> None:
+    """A valid key, or a valid bearer token where tokens are allowed; AuthError otherwise."""
     if key:
         if key_is_valid(services.database, key):
             return
         raise AuthError("the subscription key is not valid")
-    authorization = request.headers.get("Authorization", "")
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() == "bearer" and token and not request.url.path.startswith("/sts/"):
+    if scheme.lower() == "bearer" and token and tokens_allowed:
         verify_token(services.secret, token.strip())
         return
     raise AuthError(f"access denied: provide the {KEY_HEADER} header or a bearer token")

@@ -94,3 +94,63 @@ def result_json(
         "combinedRecognizedPhrases": [{"channel": 0, **_forms_json(combined)}],
         "recognizedPhrases": [phrase_json(p, formatter, options) for p in result.phrases],
     }
+
+
+TICKS_PER_MS = 10_000
+
+
+def speech_phrase_json(
+    phrases: list[Phrase],
+    formatter: DisplayFormatter,
+    options: DisplayOptions,
+    *,
+    detailed: bool,
+    word_timings: bool,
+) -> dict[str, Any]:
+    """A final real-time result (short-audio REST answer, Speech SDK `speech.phrase`) for
+    consecutive phrases: Success with DisplayText (simple) or NBest (detailed), or NoMatch.
+    The end is rounded up to a whole millisecond: the Speech SDK replays audio past it."""
+    phrases = [phrase for phrase in phrases if phrase.lexical]
+    if not phrases:
+        return {"RecognitionStatus": "NoMatch", "Offset": 0, "Duration": 0}
+    offset = phrases[0].offset_ticks
+    end = phrases[-1].offset_ticks + phrases[-1].duration_ticks
+    end = -(-end // TICKS_PER_MS) * TICKS_PER_MS
+    status = {"RecognitionStatus": "Success", "Offset": offset, "Duration": end - offset}
+    if not detailed:
+        display = " ".join(formatter.forms(p.lexical, options).display for p in phrases)
+        return {**status, "DisplayText": display}
+    # One phrase: its N-best list. Several (audio with long pauses): one combined best.
+    alternatives = (
+        list(phrases[0].alternatives)
+        if len(phrases) == 1
+        else [
+            Alternative(
+                " ".join(p.lexical for p in phrases),
+                min(p.confidence for p in phrases),
+                tuple(w for p in phrases for w in p.words),
+            )
+        ]
+    )
+    nbest = []
+    for alternative in alternatives:
+        forms = formatter.forms(alternative.lexical, options)
+        entry: dict[str, Any] = {
+            "Confidence": round(alternative.confidence, 4),
+            "Lexical": forms.lexical,
+            "ITN": forms.itn,
+            "MaskedITN": forms.masked_itn,
+            "Display": forms.display,
+        }
+        if word_timings and alternative.words:
+            entry["Words"] = [
+                {
+                    "Word": word.text,
+                    "Offset": word.offset_ticks,
+                    "Duration": word.duration_ticks,
+                    "Confidence": round(word.confidence, 4),
+                }
+                for word in alternative.words
+            ]
+        nbest.append(entry)
+    return {**status, "NBest": nbest}

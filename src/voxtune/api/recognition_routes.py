@@ -1,0 +1,137 @@
+"""Real-time recognition paths of Azure Speech: `/speech/recognition/{mode}/cognitiveservices/v1`.
+
+POST is the short-audio REST API (the audio is the request body, chunked uploads included).
+The Speech SDK's WebSocket protocol shares these paths (GET with Upgrade).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from voxtune.api.auth import KEY_HEADER, check_credentials
+from voxtune.api.deps import ServicesDep
+from voxtune.errors import InvalidInputError, VoxtuneError
+from voxtune.service.context import Services
+from voxtune.service.recognize_short import (
+    MAX_SHORT_AUDIO_BYTES,
+    parse_request,
+    recognize_short,
+)
+from voxtune.service.speech_session import (
+    ConnectionSettings,
+    SpeechSession,
+    connection_settings,
+)
+from voxtune.service.stream_worker import StreamWorker
+from voxtune.service.transcribe_now import Transcriber
+from voxtune.service.usp import parse_binary, parse_text
+
+router = APIRouter(prefix="/speech/recognition")
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+@router.post("/{mode}/cognitiveservices/v1", operation_id="SpeechRecognition_ShortAudio")
+async def recognize(
+    mode: Literal["interactive", "conversation", "dictation"],
+    request: Request,
+    services: ServicesDep,
+    language: Text = None,
+    cid: Text = None,
+    output_format: Annotated[str | None, Query(alias="format", max_length=200)] = None,
+    profanity: Text = None,
+    word_timings: Annotated[bool, Query(alias="wordLevelTimestamps")] = False,
+) -> JSONResponse:
+    parsed = parse_request(
+        services, language=language, cid=cid, output_format=output_format, profanity=profanity,
+        word_timings=word_timings,
+    )
+    audio = bytearray()
+    async for chunk in request.stream():  # chunked transfer encoding too
+        audio += chunk
+        if len(audio) > MAX_SHORT_AUDIO_BYTES:
+            raise InvalidInputError(
+                f"the audio exceeds {MAX_SHORT_AUDIO_BYTES} bytes; short audio is at most 60 s"
+            )
+    transcriber: Transcriber = request.app.state.transcriber
+    return JSONResponse(await run_in_threadpool(recognize_short, transcriber, parsed, bytes(audio)))
+
+
+POLICY_VIOLATION = 1008  # WebSocket close code: refused before the handshake completes
+INVALID_DATA = 1007
+TRY_AGAIN_LATER = 1013
+
+
+@router.websocket("/{mode}/cognitiveservices/v1")
+async def speech_socket(websocket: WebSocket, mode: str) -> None:
+    """The Speech SDK protocol. Credentials and options come from the headers or, as the
+    JavaScript SDK sends them, from the query string."""
+    services: Services = websocket.app.state.services
+    query, headers = websocket.query_params, websocket.headers
+    try:
+        await run_in_threadpool(
+            check_credentials, services,
+            headers.get(KEY_HEADER) or query.get(KEY_HEADER),
+            headers.get("Authorization") or query.get("Authorization") or "",
+        )
+        settings = connection_settings(
+            mode.lower(), query.get("format"), query.get("wordLevelTimestamps"),
+            query.get("profanity"),
+        )
+        request = await run_in_threadpool(
+            parse_request, services, language=query.get("language"), cid=query.get("cid"),
+            output_format=None, profanity=None, word_timings=False,
+        )
+    except VoxtuneError as error:
+        await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
+        return
+    slots: asyncio.Semaphore = websocket.app.state.realtime_slots
+    if slots.locked():  # accepted first, so the client sees the code, not a bare 403
+        await websocket.accept()
+        await websocket.close(code=TRY_AGAIN_LATER, reason="too many real-time connections")
+        return
+    async with slots:
+        await _serve_socket(websocket, settings, request.model_location)
+
+
+async def _serve_socket(
+    websocket: WebSocket, settings: ConnectionSettings, model_location: str
+) -> None:
+    offered = websocket.headers.get("sec-websocket-protocol", "")
+    usp = "USP" if "usp" in [p.strip().lower() for p in offered.split(",")] else None
+    await websocket.accept(subprotocol=usp)
+    worker = StreamWorker(model_location)
+    lock = asyncio.Lock()
+
+    async def send(frame: str) -> None:
+        async with lock:
+            await websocket.send_text(frame)
+
+    session = SpeechSession(settings, worker, send)
+
+    async def relay_replies() -> None:
+        while True:
+            await session.on_reply(await worker.replies.get())
+
+    relay = asyncio.create_task(relay_replies())
+    try:
+        while True:
+            frame = await websocket.receive()
+            if frame["type"] == "websocket.disconnect":
+                break
+            text, data = frame.get("text"), frame.get("bytes")
+            message = parse_text(text) if text is not None else parse_binary(data or b"")
+            await session.on_message(message)
+    except InvalidInputError as error:
+        with contextlib.suppress(RuntimeError):
+            await websocket.close(code=INVALID_DATA, reason=error.message[:120])
+    except WebSocketDisconnect:
+        pass
+    finally:
+        relay.cancel()
+        await worker.close()
