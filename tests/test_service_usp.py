@@ -3,6 +3,7 @@ client for what the SDKs do not send: malformed frames, credentials in the query
 
 from __future__ import annotations
 
+import asyncio
 import json
 import struct
 import time
@@ -16,7 +17,8 @@ from websockets.sync.client import connect
 
 from test_api_support import live_server
 from voxtune.errors import InvalidInputError
-from voxtune.service.stream_worker import PcmConverter
+from voxtune.service.speech_session import SpeechSession, connection_settings
+from voxtune.service.stream_worker import PcmConverter, StreamWorker
 from voxtune.service.usp import (
     StreamFormat,
     parse_binary,
@@ -207,3 +209,38 @@ def test_connections_beyond_the_limit_are_told_to_come_back(tmp_path: Path) -> N
                     assert "Path:turn.start" in str(frame)
                     break
             time.sleep(0.2)
+
+
+def test_a_worker_that_cannot_load_its_model_still_ends_every_turn(tmp_path: Path) -> None:
+    """A real worker process on a model that does not load: the turn gets an Error phrase
+    and turn.end (an SDK left without turn.end waits ~70 s)."""
+
+    async def run() -> list[tuple[str, dict[str, object]]]:
+        sent: list[str] = []
+
+        async def send(frame: str) -> None:
+            sent.append(frame)
+
+        worker = StreamWorker(str(tmp_path / "no-such-model"))
+        settings = connection_settings("interactive", None, None, None)
+        session = SpeechSession(settings, worker, send)
+        try:
+            await session.on_message(
+                parse_text(f"Path:speech.context\r\nX-RequestId:{REQUEST_ID}\r\n\r\n{{}}")
+            )
+            header = f"Path:audio\r\nX-RequestId:{REQUEST_ID}\r\n"
+            await session.on_message(parse_binary(_binary(header, _sdk_wav_header(16000, 1, 16))))
+            while not sent or "Path:turn.end" not in sent[-1]:
+                await session.on_reply(await asyncio.wait_for(worker.replies.get(), 60))
+        finally:
+            await worker.close()
+        return [_path_and_body(frame) for frame in sent]
+
+    replies = asyncio.run(run())
+    assert [path for path, _ in replies] == ["turn.start", "speech.phrase", "turn.end"]
+    assert replies[1][1]["RecognitionStatus"] == "Error"
+
+
+def _path_and_body(frame: str) -> tuple[str, dict[str, object]]:
+    head, body = frame.split("\r\n\r\n", 1)
+    return head.split("\r\n")[0].removeprefix("Path:"), json.loads(body)

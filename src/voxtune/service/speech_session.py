@@ -39,6 +39,7 @@ class ConnectionSettings:
 @dataclass
 class Turn:
     request_id: str
+    number: int  # tags the worker's replies for this turn
     continuous: bool
     settings: TurnSettings
     audio_started: bool = False
@@ -58,7 +59,9 @@ class SpeechSession:
         self._context: dict[str, dict[str, Any]] = {}  # request id -> speech.context
         self._config: dict[str, Any] = {}
         self._turn: Turn | None = None
+        self._turns = 0
         self._ended: set[str] = set()
+        self._broken: str | None = None  # why the worker cannot recognize, once it says so
 
     async def on_message(self, message: UspMessage) -> None:
         path = message.path
@@ -72,23 +75,26 @@ class SpeechSession:
         # telemetry and anything unknown: ignored, as the service does
 
     async def on_reply(self, reply: tuple[Any, ...]) -> None:
+        kind, number = reply[0], (reply[1] if len(reply) > 1 else None)
         turn = self._turn
-        kind = reply[0]
-        if turn is None or turn.done or kind == "ready":
+        if kind == "error" and number is None:  # the worker is gone or never started
+            self._broken = str(reply[2])
+            if turn is not None and not turn.done:
+                await self._fail(turn)
             return
+        if turn is None or turn.done or number != turn.number:
+            return  # "ready", or left over from a turn that is over
         if kind == "hypothesis":
             if turn.end_detected:
                 return
-            await self._start_detected(turn, reply[1]["Offset"])
-            await self._reply(turn, "speech.hypothesis", reply[1])
+            await self._start_detected(turn, reply[2]["Offset"])
+            await self._reply(turn, "speech.hypothesis", reply[2])
         elif kind == "phrase":
-            await self._phrase(turn, reply[1])
+            await self._phrase(turn, reply[2])
         elif kind == "ended":
-            await self._end_of_audio(turn, reply[1])
+            await self._end_of_audio(turn, reply[2])
         elif kind == "error":
-            await self._reply(turn, "speech.phrase", {"RecognitionStatus": "Error",
-                                                      "Offset": 0, "Duration": 0})
-            await self._finish(turn)
+            await self._fail(turn)
 
     async def _open(self, request_id: str) -> Turn | None:
         if self._turn is not None and self._turn.request_id == request_id:
@@ -98,10 +104,13 @@ class SpeechSession:
         if self._turn is not None and not self._turn.done:
             self._worker.send("drop")  # the client moved on without ending the turn
         context = self._context.get(request_id, {})
-        turn = Turn(request_id, self._mode(context) in CONTINUOUS_MODES,
+        self._turns += 1
+        turn = Turn(request_id, self._turns, self._mode(context) in CONTINUOUS_MODES,
                     self._turn_settings(context, StreamFormat()))
         self._turn = turn
         await self._reply(turn, "turn.start", {"context": {"serviceTag": secrets.token_hex(16)}})
+        if self._broken is not None:
+            await self._fail(turn)
         return turn
 
     async def _audio(self, message: UspMessage) -> None:
@@ -113,14 +122,11 @@ class SpeechSession:
             turn.audio_started = True
             try:
                 stream_format, payload = split_wav_header(payload)
-            except InvalidInputError as error:
-                await self._reply(turn, "speech.phrase", {"RecognitionStatus": "Error",
-                                                          "Offset": 0, "Duration": 0,
-                                                          "DisplayText": error.message})
-                await self._finish(turn)
+            except InvalidInputError:
+                await self._fail(turn)
                 return
             turn.settings = replace(turn.settings, stream_format=stream_format)
-            self._worker.send("turn", turn.settings)
+            self._worker.send("turn", turn.settings, turn.number)
         if payload:
             self._worker.send("audio", payload)
         if not message.body:  # an empty audio message ends the turn's audio
@@ -156,6 +162,12 @@ class SpeechSession:
         if not turn.end_detected:
             turn.end_detected = True
             await self._reply(turn, "speech.endDetected", {"Offset": offset})
+
+    async def _fail(self, turn: Turn) -> None:
+        """The turn cannot be recognized: still a phrase, then turn.end, so no SDK waits."""
+        await self._reply(turn, "speech.phrase", {"RecognitionStatus": "Error",
+                                                  "Offset": 0, "Duration": 0})
+        await self._finish(turn)
 
     async def _finish(self, turn: Turn) -> None:
         turn.done = True

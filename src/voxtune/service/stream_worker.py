@@ -7,9 +7,11 @@ sends back the JSON bodies of `speech.hypothesis` and `speech.phrase`. The API s
 answers with the event loop (`add_reader`) and writes through a thread, so a slow or starting
 worker never blocks the loop.
 
-Messages to the worker: ("turn", TurnSettings), ("audio", bytes), ("end",), ("drop",),
-("close",). From it: ("ready",), ("hypothesis", body), ("phrase", body), ("ended", offset),
-("error", message).
+Messages to the worker: ("turn", TurnSettings, number), ("audio", bytes), ("end",), ("drop",),
+("close",). From it: ("ready",), ("hypothesis", number, body), ("phrase", number, body),
+("ended", number, offset), ("error", number, message). Replies carry their turn's number, so
+what a dropped turn still had in the pipe is not taken for the next turn's; an error with
+number None means the worker cannot recognize at all.
 """
 
 from __future__ import annotations
@@ -95,9 +97,10 @@ def serve(conn: Connection, model_location: str) -> None:
         recognizer = open_recognizer(model_location)
         formatter = bundle_formatter(recognizer.bundle)
     except VoxtuneError as error:
-        conn.send(("error", error.message))
+        conn.send(("error", None, error.message))
         return
     conn.send(("ready",))
+    number = 0
     stream: Any = None
     converter: PcmConverter | None = None
     settings: TurnSettings | None = None
@@ -112,12 +115,12 @@ def serve(conn: Connection, model_location: str) -> None:
                     [event.phrase], formatter, options,
                     detailed=settings.detailed, word_timings=settings.word_timings,
                 )
-                conn.send(("phrase", body))
+                conn.send(("phrase", number, body))
             else:
                 forms = formatter.forms(event.lexical, options)
                 text = forms.itn if settings.profanity == "None" else forms.masked_itn
-                conn.send(("hypothesis", {"Text": text, "Offset": event.offset_ticks,
-                                          "Duration": event.duration_ticks}))
+                conn.send(("hypothesis", number, {"Text": text, "Offset": event.offset_ticks,
+                                                  "Duration": event.duration_ticks}))
 
     while True:
         try:
@@ -129,7 +132,7 @@ def serve(conn: Connection, model_location: str) -> None:
             if kind == "close":
                 return
             if kind == "turn":
-                settings = message[1]
+                settings, number = message[1], message[2]
                 converter = PcmConverter(settings.stream_format, recognizer.sample_rate_hz)
                 stream, heard = recognizer.stream(), 0
             elif kind == "drop":
@@ -143,10 +146,10 @@ def serve(conn: Connection, model_location: str) -> None:
                 heard += len(pcm) // 2
                 send_events(stream.feed(pcm) + stream.finish())
                 stream = None
-                conn.send(("ended", heard * 10_000_000 // recognizer.sample_rate_hz))
+                conn.send(("ended", number, heard * 10_000_000 // recognizer.sample_rate_hz))
         except VoxtuneError as error:
             stream = None
-            conn.send(("error", error.message))
+            conn.send(("error", number, error.message))
 
 
 class StreamWorker:
@@ -181,7 +184,7 @@ class StreamWorker:
                 self.replies.put_nowait(self._conn.recv())
         except (EOFError, OSError):
             self._loop.remove_reader(self._conn.fileno())
-            self.replies.put_nowait(("error", "the recognition process ended unexpectedly"))
+            self.replies.put_nowait(("error", None, "the recognition process ended unexpectedly"))
 
     async def close(self) -> None:
         with contextlib.suppress(ValueError, OSError):
