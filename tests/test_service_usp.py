@@ -95,6 +95,9 @@ def test_the_first_audio_announces_its_format(header: bytes, expected: StreamFor
         (b"RIFF\0\0\0\0WAVEdata\0\0\0\0", "no fmt chunk"),
         (b"RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0", "short fmt chunk"),
         (b"RIFF\0\0\0\0WAVE", "no data chunk"),
+        # EXTENSIBLE fmt chunk that claims 40 bytes but stops after 16
+        (_sdk_wav_header(16000, 1, 16, tag=0xFFFE).replace(b"fmt \x10", b"fmt \x28"),
+         "short fmt chunk|truncated"),
     ],
 )
 def test_bad_stream_headers_are_refused(header: bytes, message: str) -> None:
@@ -121,6 +124,12 @@ def test_conversion_of_sample_formats_and_chunk_boundaries() -> None:
         first = converter.convert(data[:cut])
         assert first == b"" or stream_format.frame_bytes == 1
         assert list(_pcm16(first + converter.convert(data[cut:]))) == [16384], stream_format
+
+
+def test_the_end_of_heard_audio_is_rounded_up_to_a_millisecond() -> None:
+    converter = PcmConverter(StreamFormat(8000, 1, 16), 16000)
+    converter.convert(b"\x00\x00" * 9)  # 9 frames at 8 kHz: 1.125 ms
+    assert converter.heard_ticks() == 20_000
 
 
 def test_conversion_resamples_to_the_model_rate() -> None:
@@ -170,6 +179,25 @@ def test_key_in_the_query_string_and_a_whole_turn(
                 assert "young man" in json.loads(body)["DisplayText"].lower()
     assert paths[0] == "turn.start" and paths.count("speech.phrase") == 1
     assert paths.index("speech.endDetected") < paths.index("speech.phrase")
+
+
+def test_odd_context_json_does_not_break_the_turn(
+    server: tuple[str, str], smoke_dir: Path
+) -> None:
+    host, key = server
+    audio = (smoke_dir / "sense_and_sensibility_01_austen_64kb-0880.wav").read_bytes()
+    context = '{"phraseOutput": {"format": "Detailed", "detailed": "WordTimings"}, "x": [[[]]]}'
+    with connect(f"{host}{PATH}?language=en-US",
+                 additional_headers={"Ocp-Apim-Subscription-Key": key}) as socket:
+        socket.send(f"Path:speech.context\r\nX-RequestId:{REQUEST_ID}\r\n\r\n{context}")
+        socket.send(_binary(f"Path:audio\r\nX-RequestId:{REQUEST_ID}\r\n", audio))
+        socket.send(_binary(f"Path:audio\r\nX-RequestId:{REQUEST_ID}\r\n", b""))
+        replies = []
+        while not replies or replies[-1][0] != "turn.end":
+            replies.append(_path_and_body(str(socket.recv(timeout=60))))
+    phrase = dict(replies)["speech.phrase"]
+    best = phrase["NBest"][0]  # type: ignore[index]
+    assert "young man" in best["Lexical"] and "Words" not in best
 
 
 def test_a_malformed_binary_frame_closes_the_connection(server: tuple[str, str]) -> None:

@@ -96,6 +96,11 @@ def test_profanity_modes_with_built_in_and_model_phrases() -> None:
     assert forms.itn == lexical
 
 
+def test_a_punctuation_only_profanity_line_matches_nothing() -> None:
+    odd = ProfanityFilter.for_locale("en-US", ["!", "' '"])
+    assert odd.apply("wow ! it ' s fine", "Removed") == "wow ! it ' s fine"
+
+
 def test_profanity_is_not_found_inside_other_words() -> None:
     masked = ProfanityFilter.for_locale("en-US").apply("shitake is fine", "Masked")
     assert masked == "shitake is fine"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
@@ -32,6 +33,7 @@ from voxtune.service.stream_worker import StreamWorker
 from voxtune.service.transcribe_now import Transcriber
 from voxtune.service.usp import parse_binary, parse_text
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/speech/recognition")
 Text = Annotated[str | None, Query(max_length=200)]
 
@@ -62,9 +64,13 @@ async def recognize(
     return JSONResponse(await run_in_threadpool(recognize_short, transcriber, parsed, bytes(audio)))
 
 
-POLICY_VIOLATION = 1008  # WebSocket close code: refused before the handshake completes
+# WebSocket close codes
+NORMAL = 1000
 INVALID_DATA = 1007
+POLICY_VIOLATION = 1008  # refused before the handshake completes
+INTERNAL_ERROR = 1011
 TRY_AGAIN_LATER = 1013
+IDLE_TIMEOUT_S = 180.0  # a connection that sends nothing this long gives its slot back
 
 
 @router.websocket("/{mode}/cognitiveservices/v1")
@@ -105,7 +111,12 @@ async def _serve_socket(
     offered = websocket.headers.get("sec-websocket-protocol", "")
     usp = "USP" if "usp" in [p.strip().lower() for p in offered.split(",")] else None
     await websocket.accept(subprotocol=usp)
-    worker = StreamWorker(model_location)
+    try:
+        worker = StreamWorker(model_location)
+    except OSError as error:  # no process could be started
+        log.error("real-time connection: cannot start a decoder process: %s", error)
+        await websocket.close(code=INTERNAL_ERROR, reason="cannot start recognition")
+        return
     lock = asyncio.Lock()
 
     async def send(frame: str) -> None:
@@ -119,19 +130,29 @@ async def _serve_socket(
             await session.on_reply(await worker.replies.get())
 
     relay = asyncio.create_task(relay_replies())
+    close_code, reason = NORMAL, ""
     try:
-        while True:
-            frame = await websocket.receive()
+        while not relay.done():
+            frame = await asyncio.wait_for(websocket.receive(), IDLE_TIMEOUT_S)
             if frame["type"] == "websocket.disconnect":
-                break
+                return
             text, data = frame.get("text"), frame.get("bytes")
             message = parse_text(text) if text is not None else parse_binary(data or b"")
             await session.on_message(message)
+        relay.result()  # the relay ended: raise what ended it
     except InvalidInputError as error:
-        with contextlib.suppress(RuntimeError):
-            await websocket.close(code=INVALID_DATA, reason=error.message[:120])
+        close_code, reason = INVALID_DATA, error.message
+    except TimeoutError:
+        close_code, reason = NORMAL, f"no message for {IDLE_TIMEOUT_S:.0f} s"
     except WebSocketDisconnect:
-        pass
+        return
+    except Exception:  # a bug must cost this connection only, with a clear close
+        log.exception("real-time connection failed")
+        close_code, reason = INTERNAL_ERROR, "internal error"
     finally:
         relay.cancel()
+        if relay.done() and not relay.cancelled():
+            relay.exception()  # retrieved: it is reported by the close code above
         await worker.close()
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await websocket.close(code=close_code, reason=reason[:120])

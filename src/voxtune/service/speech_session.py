@@ -12,6 +12,7 @@ phrase (or EndOfDictation) and `turn.end`. Every turn sends a phrase before `tur
 from __future__ import annotations
 
 import secrets
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -60,7 +61,7 @@ class SpeechSession:
         self._config: dict[str, Any] = {}
         self._turn: Turn | None = None
         self._turns = 0
-        self._ended: set[str] = set()
+        self._ended: deque[str] = deque(maxlen=64)  # late audio of these turns is ignored
         self._broken: str | None = None  # why the worker cannot recognize, once it says so
 
     async def on_message(self, message: UspMessage) -> None:
@@ -103,7 +104,8 @@ class SpeechSession:
             return None  # audio for a turn that is over (the SDK may send one more frame)
         if self._turn is not None and not self._turn.done:
             self._worker.send("drop")  # the client moved on without ending the turn
-        context = self._context.get(request_id, {})
+        context = self._context.pop(request_id, {})
+        self._context.clear()  # contexts of turns that never started
         self._turns += 1
         turn = Turn(request_id, self._turns, self._mode(context) in CONTINUOUS_MODES,
                     self._turn_settings(context, StreamFormat()))
@@ -128,7 +130,7 @@ class SpeechSession:
             turn.settings = replace(turn.settings, stream_format=stream_format)
             self._worker.send("turn", turn.settings, turn.number)
         if payload:
-            self._worker.send("audio", payload)
+            await self._worker.send_audio(payload)
         if not message.body:  # an empty audio message ends the turn's audio
             turn.finishing = True
             self._worker.send("end")
@@ -171,7 +173,7 @@ class SpeechSession:
 
     async def _finish(self, turn: Turn) -> None:
         turn.done = True
-        self._ended.add(turn.request_id)
+        self._ended.append(turn.request_id)
         await self._reply(turn, "turn.end", {})
 
     async def _reply(self, turn: Turn, path: str, body: dict[str, Any]) -> None:
@@ -192,7 +194,8 @@ class SpeechSession:
         detailed = self._settings.detailed
         if isinstance(output.get("format"), str):
             detailed = output["format"].lower() == "detailed"
-        options = (output.get("detailed") or {}).get("options") if detailed else None
+        detail = output.get("detailed")
+        options = detail.get("options") if detailed and isinstance(detail, dict) else None
         word_timings = self._settings.word_timings or (
             isinstance(options, list) and "WordTimings" in options
         )

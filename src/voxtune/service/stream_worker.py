@@ -33,6 +33,8 @@ from voxtune.service.usp import StreamFormat
 from voxtune.text.profanity import ProfanityMode
 
 STOP_TIMEOUT_S = 5.0
+MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024  # about 20 s of 48 kHz stereo 16-bit audio
+TICKS_PER_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class PcmConverter:
 
         self._format = stream_format
         self._left = b""  # a partial frame carried to the next chunk
+        self._frames = 0  # frames received, in the client's format
         self._resampler = (
             soxr.ResampleStream(stream_format.sample_rate_hz, rate_hz, 1, dtype="float32")
             if stream_format.sample_rate_hz != rate_hz
@@ -61,11 +64,18 @@ class PcmConverter:
         data = self._left + data
         usable = len(data) // self._format.frame_bytes * self._format.frame_bytes
         self._left = data[usable:]
+        self._frames += usable // self._format.frame_bytes
         samples = self._samples(data[:usable])
         if self._resampler is not None:
             samples = np.asarray(self._resampler.resample_chunk(samples, last=last), np.float32)
         pcm: npt.NDArray[np.int16] = np.clip(samples * 32768.0, -32768, 32767).astype("<i2")
         return pcm.tobytes()
+
+    def heard_ticks(self) -> int:
+        """The client's audio so far in ticks, rounded up to a whole millisecond (the Speech
+        SDK replays audio past an end offset that falls inside a millisecond)."""
+        ticks = -(-self._frames * 10_000_000 // self._format.sample_rate_hz)
+        return -(-ticks // TICKS_PER_MS) * TICKS_PER_MS
 
     def _samples(self, data: bytes) -> npt.NDArray[np.float32]:
         fmt = self._format
@@ -104,7 +114,6 @@ def serve(conn: Connection, model_location: str) -> None:
     stream: Any = None
     converter: PcmConverter | None = None
     settings: TurnSettings | None = None
-    heard = 0  # samples of the turn, for the end offset
 
     def send_events(events: list[Any]) -> None:
         assert settings is not None
@@ -134,49 +143,77 @@ def serve(conn: Connection, model_location: str) -> None:
             if kind == "turn":
                 settings, number = message[1], message[2]
                 converter = PcmConverter(settings.stream_format, recognizer.sample_rate_hz)
-                stream, heard = recognizer.stream(), 0
+                stream = recognizer.stream()
             elif kind == "drop":
                 stream = None
             elif stream is not None and converter is not None and kind == "audio":
-                pcm = converter.convert(message[1])
-                heard += len(pcm) // 2
-                send_events(stream.feed(pcm))
+                send_events(stream.feed(converter.convert(message[1])))
             elif stream is not None and converter is not None and kind == "end":
                 pcm = converter.convert(b"", last=True)
-                heard += len(pcm) // 2
                 send_events(stream.feed(pcm) + stream.finish())
                 stream = None
-                conn.send(("ended", number, heard * 10_000_000 // recognizer.sample_rate_hz))
+                conn.send(("ended", number, converter.heard_ticks()))
         except VoxtuneError as error:
             stream = None
             conn.send(("error", number, error.message))
 
 
 class StreamWorker:
-    """The API side of a worker process: send without blocking, receive on the event loop."""
+    """The API side of a worker process: send without blocking, receive on the event loop.
+
+    Audio waits in the API process only up to MAX_IN_FLIGHT_BYTES: past that, `send_audio`
+    waits for the worker, so a client sending faster than it decodes is slowed down by TCP
+    instead of filling memory."""
 
     def __init__(self, model_location: str) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=serve, args=(child, model_location), daemon=True)
-        self._process.start()
-        child.close()
+        try:
+            self._process.start()
+        finally:
+            child.close()
+        self._loop = asyncio.get_running_loop()
         self._outbox: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+        self._in_flight = 0  # audio bytes queued or being written
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self._gone = False  # the pipe broke: nothing more can be sent
+        self.replies: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
         self._writer = threading.Thread(target=self._write, daemon=True)
         self._writer.start()
-        self.replies: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
-        self._loop = asyncio.get_running_loop()
         self._loop.add_reader(self._conn.fileno(), self._read)
 
     def send(self, *message: Any) -> None:
-        self._outbox.put(message)
+        if not self._gone:
+            self._outbox.put(message)
+
+    async def send_audio(self, payload: bytes) -> None:
+        while self._in_flight > MAX_IN_FLIGHT_BYTES and not self._gone:
+            self._drained.clear()
+            await self._drained.wait()
+        if not self._gone:
+            self._in_flight += len(payload)
+            self._outbox.put(("audio", payload))
 
     def _write(self) -> None:
         while (message := self._outbox.get()) is not None:
             try:
                 self._conn.send(message)
             except (OSError, ValueError):
+                self._loop.call_soon_threadsafe(self._broken)
                 return  # the worker is gone; its end is reported by the reader
+            if message[0] == "audio":
+                self._loop.call_soon_threadsafe(self._written, len(message[1]))
+
+    def _written(self, size: int) -> None:
+        self._in_flight -= size
+        if self._in_flight <= MAX_IN_FLIGHT_BYTES:
+            self._drained.set()
+
+    def _broken(self) -> None:
+        self._gone = True
+        self._drained.set()
 
     def _read(self) -> None:
         try:
@@ -184,19 +221,24 @@ class StreamWorker:
                 self.replies.put_nowait(self._conn.recv())
         except (EOFError, OSError):
             self._loop.remove_reader(self._conn.fileno())
+            self._broken()
             self.replies.put_nowait(("error", None, "the recognition process ended unexpectedly"))
 
     async def close(self) -> None:
         with contextlib.suppress(ValueError, OSError):
             self._loop.remove_reader(self._conn.fileno())
+        self._gone = True
+        with contextlib.suppress(queue.Empty):  # audio nobody waits for any more
+            while True:
+                self._outbox.get_nowait()
         self._outbox.put(("close",))
         self._outbox.put(None)
         await asyncio.get_running_loop().run_in_executor(None, self._stop)
 
     def _stop(self) -> None:
-        self._writer.join(STOP_TIMEOUT_S)
         self._process.join(STOP_TIMEOUT_S)
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
+        self._writer.join(STOP_TIMEOUT_S)  # a send blocked on a full pipe fails once it closes
         self._conn.close()

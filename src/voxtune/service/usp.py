@@ -36,7 +36,7 @@ class UspMessage:
         """The body as a JSON object; {} when it is empty or not an object."""
         try:
             value = json.loads(self.body.decode("utf-8") or "{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise InvalidInputError(f"{self.path} message body is not JSON: {exc}") from exc
         return value if isinstance(value, dict) else {}
 
@@ -106,6 +106,13 @@ def split_wav_header(payload: bytes) -> tuple[StreamFormat, bytes]:
     without one is taken as 16 kHz mono 16-bit PCM (the SDK's default stream format)."""
     if payload[:4] != b"RIFF" or payload[8:12] != b"WAVE":
         return StreamFormat(), payload
+    try:
+        return _split_riff(payload)
+    except struct.error as exc:  # a chunk that claims more bytes than there are
+        raise InvalidInputError(f"the audio's WAV header is truncated: {exc}") from exc
+
+
+def _split_riff(payload: bytes) -> tuple[StreamFormat, bytes]:
     position = 12
     found: StreamFormat | None = None
     while position + 8 <= len(payload):
@@ -113,7 +120,7 @@ def split_wav_header(payload: bytes) -> tuple[StreamFormat, bytes]:
         (size,) = struct.unpack_from("<I", payload, position + 4)
         body = position + 8
         if chunk == b"fmt ":
-            if size < 16 or body + 16 > len(payload):
+            if size < 16 or body + size > len(payload):
                 raise InvalidInputError("the audio's WAV header has a short fmt chunk")
             tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", payload, body)
             if tag == EXTENSIBLE and size >= 40:

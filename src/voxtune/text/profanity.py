@@ -46,7 +46,8 @@ class ProfanityFilter:
     def for_locale(cls, locale: str, extra: Iterable[str] = ()) -> ProfanityFilter:
         language = locale.split("-")[0].lower()
         built_in = ((word,) for word in BUILT_IN.get(language, frozenset()))
-        added = (tuple(map(_core, phrase.split())) for phrase in extra)
+        # punctuation-only tokens have no core: "!" as a phrase would match every "!"
+        added = (tuple(k for k in map(_core, phrase.split()) if k) for phrase in extra)
         return cls(PhraseTable.build((key, None) for key in (*built_in, *added)))
 
     def apply(self, text: str, mode: ProfanityMode) -> str:
