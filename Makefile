@@ -21,7 +21,15 @@ run: $(STAMP)
 tour: $(STAMP)
 	$(BIN)/voxtune tour
 
-test: $(STAMP)
+# The JavaScript Speech SDK, a test client (tests/test_api_speech_sdk_js.py); needs npm.
+JS_SDK := tests/js/node_modules/microsoft-cognitiveservices-speech-sdk
+
+$(JS_SDK): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/js && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the JavaScript Speech SDK tests will be skipped"; fi
+
+test: $(STAMP) $(JS_SDK)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q
