@@ -13,7 +13,7 @@ from voxtune.errors import InvalidInputError
 from voxtune.service import endpoints, entities
 from voxtune.service.context import Services
 from voxtune.service.models import bundle_location
-from voxtune.service.transcribe_now import Transcriber
+from voxtune.service.transcribe_now import Transcriber, loaded_recognizer
 from voxtune.service.views import BASE_MODEL_ID
 from voxtune.text.profanity import ProfanityMode
 
@@ -82,12 +82,11 @@ def recognize_short(
 def recognize_to_json(request: ShortAudioRequest, audio: bytes) -> dict[str, Any]:
     """In the transcription process: decode, check the length, recognize, shape the answer."""
     from voxtune.audio import load_audio
-    from voxtune.engine import open_recognizer
     from voxtune.engine.azure_json import speech_phrase_json
     from voxtune.engine.formatting import bundle_formatter
     from voxtune.text.display import DisplayOptions
 
-    recognizer = open_recognizer(request.model_location)
+    recognizer = loaded_recognizer(request.model_location)
     decoded = load_audio(audio, target_rate_hz=recognizer.sample_rate_hz, name="audio")
     if decoded.duration_s > MAX_SHORT_AUDIO_S:
         raise InvalidInputError(
