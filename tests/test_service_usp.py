@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import struct
 import time
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from test_api_support import live_server
+from test_jobs_support import process_children
 from voxtune.errors import InvalidInputError
 from voxtune.service.speech_session import SpeechSession, connection_settings
 from voxtune.service.stream_worker import PcmConverter, StreamWorker
@@ -272,3 +275,47 @@ def test_a_worker_that_cannot_load_its_model_still_ends_every_turn(tmp_path: Pat
 def _path_and_body(frame: str) -> tuple[str, dict[str, object]]:
     head, body = frame.split("\r\n\r\n", 1)
     return head.split("\r\n")[0].removeprefix("Path:"), json.loads(body)
+
+
+def test_a_worker_killed_mid_turn_still_ends_the_turn(smoke_dir: Path) -> None:
+    """SIGKILL the connection's real decoder process while it has audio: the open turn still
+    gets its Error phrase and turn.end, and the next turn is refused the same way at once."""
+
+    async def run() -> list[tuple[str, dict[str, object]]]:
+        sent: list[str] = []
+
+        async def send(frame: str) -> None:
+            sent.append(frame)
+
+        before = set(process_children().get(os.getpid(), []))
+        worker = StreamWorker("base")
+        session = SpeechSession(connection_settings("conversation", None, None, None),
+                                worker, send)
+        try:
+            assert (await asyncio.wait_for(worker.replies.get(), 60))[0] == "ready"
+            header = f"Path:audio\r\nX-RequestId:{REQUEST_ID}\r\n"
+            clip = (smoke_dir / "sense_and_sensibility_01_austen_64kb-0870.wav").read_bytes()
+            await session.on_message(parse_binary(_binary(header, clip)))
+            children = set(process_children().get(os.getpid(), [])) - before
+            for pid in children:  # the worker (spawned processes have no other children)
+                if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text():
+                    os.kill(pid, signal.SIGKILL)
+            while not sent or "Path:turn.end" not in sent[-1]:
+                await session.on_reply(await asyncio.wait_for(worker.replies.get(), 60))
+            other = "F" * 32
+            await session.on_message(parse_text(f"Path:speech.context\r\nX-RequestId:{other}"
+                                                "\r\n\r\n{}"))
+        finally:
+            await worker.close()
+        return [_path_and_body(frame) for frame in sent]
+
+    replies = asyncio.run(run())
+    paths = [path for path, _ in replies]
+    assert paths[0] == "turn.start" and paths[-3:] == ["turn.start", "speech.phrase", "turn.end"]
+    first_end = paths.index("turn.end")
+    assert first_end < len(paths) - 3  # the killed turn ended first
+    # a continuous turn only ends at the end of its audio, which never came: it ended because
+    # its worker died, with an Error phrase, as did the next turn
+    assert replies[first_end - 1] == ("speech.phrase", {"RecognitionStatus": "Error",
+                                                        "Offset": 0, "Duration": 0})
+    assert replies[-2][1]["RecognitionStatus"] == "Error"
