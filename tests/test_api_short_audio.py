@@ -13,7 +13,7 @@ import httpx
 import numpy as np
 import pytest
 
-from test_api_support import Api, live_server
+from test_api_support import base_model_endpoint, live_server
 from voxtune.service.recognize_short import ShortAudioRequest, recognize_to_json
 from voxtune.text.profanity import ProfanityMode
 
@@ -107,16 +107,7 @@ def test_chunked_upload_and_bearer_token(
 def test_an_endpoint_id_selects_its_model(
     server: tuple[str, str], client: httpx.Client, smoke_dir: Path
 ) -> None:
-    api = Api(*server)
-    try:
-        base = api.call("GET", "/models/base", "PaginatedBaseModels", 200)["values"][0]
-        endpoint = api.call(
-            "POST", "/endpoints", "Endpoint", 201,
-            json={"displayName": "ep", "locale": "en-US", "model": {"self": base["self"]}},
-        )
-    finally:
-        api.close()
-    cid = endpoint["self"].rsplit("/", 1)[1].split("?")[0]
+    cid = base_model_endpoint(*server)
     response = _post(client, (smoke_dir / CLIP).read_bytes(), cid=cid)
     assert response.status_code == 200, response.text
     assert "young man" in response.json()["DisplayText"].lower()

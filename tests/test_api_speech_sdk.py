@@ -17,7 +17,7 @@ import pytest
 import soundfile
 import soxr
 
-from test_api_support import Api, live_server
+from test_api_support import base_model_endpoint, live_server
 
 CLIP = "sense_and_sensibility_01_austen_64kb-0880.wav"  # "he was not an ill disposed young man"
 # Words the base model gets right in the first three smoke clips (each followed by 1 s of
@@ -125,17 +125,8 @@ def test_an_endpoint_id_selects_the_deployed_model(
     server: tuple[str, str], smoke_dir: Path
 ) -> None:
     host, key = server
-    api = Api(host.replace("ws://", "http://"), key)
-    try:
-        base = api.call("GET", "/models/base", "PaginatedBaseModels", 200)["values"][0]
-        endpoint = api.call(
-            "POST", "/endpoints", "Endpoint", 201,
-            json={"displayName": "sdk", "locale": "en-US", "model": {"self": base["self"]}},
-        )
-    finally:
-        api.close()
     config = _config(server)
-    config.endpoint_id = endpoint["self"].rsplit("/", 1)[1].split("?")[0]
+    config.endpoint_id = base_model_endpoint(host.replace("ws://", "http://"), key)
     result = _recognizer(config, smoke_dir / CLIP).recognize_once()
     assert result.reason == speechsdk.ResultReason.RecognizedSpeech
     assert "young man" in result.text.lower()

@@ -199,3 +199,17 @@ def file_server(directory: Path) -> Iterator[str]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def base_model_endpoint(base_url: str, key: str) -> str:
+    """The id of a new endpoint serving the base model (what `cid=` names)."""
+    api = Api(base_url, key)
+    try:
+        base = api.call("GET", "/models/base", "PaginatedBaseModels", 200)["values"][0]
+        endpoint = api.call(
+            "POST", "/endpoints", "Endpoint", 201,
+            json={"displayName": "base", "locale": "en-US", "model": {"self": base["self"]}},
+        )
+    finally:
+        api.close()
+    return str(endpoint["self"]).rsplit("/", 1)[1].split("?")[0]

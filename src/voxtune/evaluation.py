@@ -101,7 +101,7 @@ def _evaluate_model(
     hypotheses: list[tuple[str, str]] = []  # (lexical, display)
     for (name, _), outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, RecognitionResult):
-            display = combined_forms(outcome, formatter, DisplayOptions()).display
+            display = combined_forms(outcome.phrases, formatter, DisplayOptions()).display
             hypotheses.append((outcome.lexical, display))
         else:
             failures.append(UtteranceFailure(name, _reason(outcome)))

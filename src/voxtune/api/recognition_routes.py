@@ -19,6 +19,7 @@ from voxtune.api.auth import KEY_HEADER, check_credentials
 from voxtune.api.deps import ServicesDep
 from voxtune.errors import InvalidInputError, VoxtuneError
 from voxtune.service.context import Services
+from voxtune.service.realtime_query import model_location
 from voxtune.service.recognize_short import (
     MAX_SHORT_AUDIO_BYTES,
     parse_request,
@@ -89,9 +90,8 @@ async def speech_socket(websocket: WebSocket, mode: str) -> None:
             mode.lower(), query.get("format"), query.get("wordLevelTimestamps"),
             query.get("profanity"),
         )
-        request = await run_in_threadpool(
-            parse_request, services, language=query.get("language"), cid=query.get("cid"),
-            output_format=None, profanity=None, word_timings=False,
+        location = await run_in_threadpool(
+            model_location, services, query.get("language"), query.get("cid")
         )
     except VoxtuneError as error:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
@@ -102,7 +102,7 @@ async def speech_socket(websocket: WebSocket, mode: str) -> None:
         await websocket.close(code=TRY_AGAIN_LATER, reason="too many real-time connections")
         return
     async with slots:
-        await _serve_socket(websocket, settings, request.model_location)
+        await _serve_socket(websocket, settings, location)
 
 
 async def _serve_socket(

@@ -72,7 +72,7 @@ def transcribe_command(
             result = result_json(outcome, str(path), formatter=formatter, options=display)
             click.echo(json.dumps(result, ensure_ascii=False))
             continue
-        forms = combined_forms(outcome, formatter, display)
+        forms = combined_forms(outcome.phrases, formatter, display)
         text = forms.display if form == "display" else forms.lexical
         click.echo(f"{path}\t{text}" if len(audio) > 1 else text)
     if failed:

@@ -6,6 +6,7 @@ display formatter; the display form follows the request's profanity and punctuat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from voxtune.engine.types import Alternative, Phrase, RecognitionResult, Word
@@ -64,11 +65,11 @@ def phrase_json(
 
 
 def combined_forms(
-    result: RecognitionResult, formatter: DisplayFormatter, options: DisplayOptions
+    phrases: Iterable[Phrase], formatter: DisplayFormatter, options: DisplayOptions
 ) -> DisplayForms:
-    """The whole input's forms: each phrase formatted on its own (a phrase is a sentence for
-    punctuation), then joined."""
-    forms = [formatter.forms(p.lexical, options) for p in result.phrases if p.lexical]
+    """Consecutive phrases' forms: each phrase formatted on its own (a phrase is a sentence
+    for punctuation), then joined."""
+    forms = [formatter.forms(p.lexical, options) for p in phrases if p.lexical]
     return DisplayForms(
         " ".join(f.lexical for f in forms),
         " ".join(f.itn for f in forms),
@@ -86,7 +87,7 @@ def result_json(
 ) -> dict[str, Any]:
     """One file's result: `combinedRecognizedPhrases` + `recognizedPhrases`, as Azure."""
     options = options or DisplayOptions()
-    combined = combined_forms(result, formatter, options)
+    combined = combined_forms(result.phrases, formatter, options)
     return {
         "source": source or result.source,
         "duration": _duration_iso(result.duration_ticks),
@@ -118,8 +119,7 @@ def speech_phrase_json(
     end = -(-end // TICKS_PER_MS) * TICKS_PER_MS
     status = {"RecognitionStatus": "Success", "Offset": offset, "Duration": end - offset}
     if not detailed:
-        display = " ".join(formatter.forms(p.lexical, options).display for p in phrases)
-        return {**status, "DisplayText": display}
+        return {**status, "DisplayText": combined_forms(phrases, formatter, options).display}
     # One phrase: its N-best list. Several (audio with long pauses): one combined best.
     alternatives = (
         list(phrases[0].alternatives)

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from voxtune.errors import InvalidInputError
-from voxtune.service import endpoints, entities
 from voxtune.service.context import Services
-from voxtune.service.models import bundle_location
-from voxtune.service.transcribe_now import Transcriber, loaded_recognizer
-from voxtune.service.views import BASE_MODEL_ID
+from voxtune.service.realtime_query import model_location, output_options
+from voxtune.service.transcribe_now import Transcriber, loaded_model
 from voxtune.text.profanity import ProfanityMode
 
 MAX_SHORT_AUDIO_S = 60.0  # Azure: "no more than 60 seconds of audio"
@@ -22,7 +20,6 @@ MAX_SHORT_AUDIO_S = 60.0  # Azure: "no more than 60 seconds of audio"
 MAX_SHORT_AUDIO_BYTES = 24 * 1024 * 1024
 RECOGNITION_MODES = ("interactive", "conversation", "dictation")
 OutputFormat = Literal["simple", "detailed"]
-_PROFANITY: dict[str, ProfanityMode] = {"masked": "Masked", "removed": "Removed", "raw": "None"}
 
 
 @dataclass(frozen=True)
@@ -45,25 +42,9 @@ def parse_request(
     word_timings: bool,
 ) -> ShortAudioRequest:
     """400 for a missing language, unknown format or profanity value; 404 for an unknown cid."""
-    if cid:
-        model_id = endpoints.endpoint_model(services, cid)
-    elif language:
-        entities.check_locale(language)
-        model_id = BASE_MODEL_ID
-    else:
-        raise InvalidInputError("give the language (e.g. language=en-US) or an endpoint's cid")
-    fmt = (output_format or "simple").lower()
-    if fmt not in ("simple", "detailed"):
-        raise InvalidInputError(f"format must be simple or detailed, not {output_format!r}")
-    mode = _PROFANITY.get((profanity or "masked").lower())
-    if mode is None:
-        raise InvalidInputError(f"profanity must be masked, removed or raw, not {profanity!r}")
-    return ShortAudioRequest(
-        bundle_location(services, model_id),
-        "detailed" if fmt == "detailed" else "simple",
-        mode,
-        word_timings,
-    )
+    location = model_location(services, language, cid)
+    detailed, mode = output_options(output_format, profanity)
+    return ShortAudioRequest(location, "detailed" if detailed else "simple", mode, word_timings)
 
 
 def recognize_short(
@@ -83,10 +64,10 @@ def recognize_to_json(request: ShortAudioRequest, audio: bytes) -> dict[str, Any
     """In the transcription process: decode, check the length, recognize, shape the answer."""
     from voxtune.audio import load_audio
     from voxtune.engine.azure_json import speech_phrase_json
-    from voxtune.engine.formatting import bundle_formatter
     from voxtune.text.display import DisplayOptions
 
-    recognizer = loaded_recognizer(request.model_location)
+    model = loaded_model(request.model_location)
+    recognizer = model.recognizer
     decoded = load_audio(audio, target_rate_hz=recognizer.sample_rate_hz, name="audio")
     if decoded.duration_s > MAX_SHORT_AUDIO_S:
         raise InvalidInputError(
@@ -96,7 +77,7 @@ def recognize_to_json(request: ShortAudioRequest, audio: bytes) -> dict[str, Any
     result = recognizer.recognize(decoded)
     answer = speech_phrase_json(
         list(result.phrases),
-        bundle_formatter(recognizer.bundle),
+        model.formatter,
         DisplayOptions(profanity=request.profanity),
         detailed=request.output_format == "detailed",
         word_timings=request.word_timings,

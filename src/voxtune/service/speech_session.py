@@ -18,13 +18,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from voxtune.errors import InvalidInputError
+from voxtune.service.realtime_query import PROFANITY, output_options
 from voxtune.service.stream_worker import StreamWorker, TurnSettings
 from voxtune.service.usp import StreamFormat, UspMessage, split_wav_header, text_message
 from voxtune.text.profanity import ProfanityMode
 
 Send = Callable[[str], Awaitable[None]]
 CONTINUOUS_MODES = ("conversation", "dictation")
-_PROFANITY: dict[str, ProfanityMode] = {"masked": "Masked", "removed": "Removed", "raw": "None"}
 
 
 @dataclass(frozen=True)
@@ -202,20 +202,13 @@ class SpeechSession:
         profanity = self._settings.profanity
         for source in (context, output):
             value = source.get("profanity")
-            if isinstance(value, str) and value.lower() in _PROFANITY:
-                profanity = _PROFANITY[value.lower()]
+            if isinstance(value, str) and value.lower() in PROFANITY:
+                profanity = PROFANITY[value.lower()]
         return TurnSettings(fmt, detailed, word_timings, profanity)
 
 
 def connection_settings(
     mode: str, output_format: str | None, word_timings: str | None, profanity: str | None
 ) -> ConnectionSettings:
-    fmt = (output_format or "simple").lower()
-    if fmt not in ("simple", "detailed"):
-        raise InvalidInputError(f"format must be simple or detailed, not {output_format!r}")
-    chosen = _PROFANITY.get((profanity or "masked").lower())
-    if chosen is None:
-        raise InvalidInputError(f"profanity must be masked, removed or raw, not {profanity!r}")
-    return ConnectionSettings(
-        mode, fmt == "detailed", (word_timings or "").lower() == "true", chosen
-    )
+    detailed, chosen = output_options(output_format, profanity)
+    return ConnectionSettings(mode, detailed, (word_timings or "").lower() == "true", chosen)

@@ -9,6 +9,7 @@ import multiprocessing
 import threading
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -21,7 +22,7 @@ from voxtune.service.fetch import FetchPolicy, stream_url
 from voxtune.service.models import bundle_location, resolve_model
 from voxtune.service.schemas import Reference, TranscribeDefinition
 from voxtune.service.views import BASE_MODEL_ID
-from voxtune.text.display import DisplayOptions
+from voxtune.text.display import DisplayFormatter, DisplayOptions
 from voxtune.text.profanity import ProfanityMode
 
 if TYPE_CHECKING:
@@ -31,21 +32,33 @@ MAX_AUDIO_BYTES = 250 * 1024 * 1024  # Azure: the file must be smaller than 250 
 TICKS_PER_MS = 10_000  # 100-ns ticks in a millisecond
 
 
-CACHED_RECOGNIZERS = 2  # models kept loaded in the transcription process (~150 MB each)
-_recognizers: OrderedDict[str, PocketsphinxRecognizer] = OrderedDict()  # that process's
+CACHED_MODELS = 2  # models kept loaded in the transcription process (~150 MB each)
 
 
-def loaded_recognizer(location: str) -> PocketsphinxRecognizer:
-    """In the transcription process: the recognizer of a model, loaded once (loading takes
-    ~0.3 s, a quarter of recognizing a 5 s clip). A model's bundle never changes once
-    published, and a deleted model is refused before its location gets here."""
+@dataclass(frozen=True)
+class LoadedModel:
+    recognizer: PocketsphinxRecognizer
+    formatter: DisplayFormatter
+
+
+_loaded: OrderedDict[str, LoadedModel] = OrderedDict()  # the transcription process's
+
+
+def loaded_model(location: str) -> LoadedModel:
+    """In the transcription process: a model's recognizer and display formatter, loaded once
+    (loading takes ~0.3 s, a quarter of recognizing a 5 s clip). A model's bundle never
+    changes once published, and a deleted model is refused before its location gets here."""
     from voxtune.engine import open_recognizer
+    from voxtune.engine.formatting import bundle_formatter
 
-    recognizer = _recognizers.pop(location, None) or open_recognizer(location)
-    _recognizers[location] = recognizer
-    while len(_recognizers) > CACHED_RECOGNIZERS:
-        _recognizers.popitem(last=False)
-    return recognizer
+    model = _loaded.pop(location, None)
+    if model is None:
+        recognizer = open_recognizer(location)
+        model = LoadedModel(recognizer, bundle_formatter(recognizer.bundle))
+    _loaded[location] = model
+    while len(_loaded) > CACHED_MODELS:
+        _loaded.popitem(last=False)
+    return model
 
 
 class Transcriber:
@@ -145,10 +158,9 @@ def recognize_to_json(
     """In the pool's process: decode and recognize; the TranscribeResult JSON, whose texts
     are display text (as Azure's)."""
     from voxtune.audio import load_audio
-    from voxtune.engine.formatting import bundle_formatter
 
-    recognizer = loaded_recognizer(location)
-    formatter = bundle_formatter(recognizer.bundle)
+    model = loaded_model(location)
+    recognizer, formatter = model.recognizer, model.formatter
     options = DisplayOptions(profanity=profanity)
     result = recognizer.recognize(
         load_audio(audio, target_rate_hz=recognizer.sample_rate_hz, name="audio")
@@ -174,6 +186,6 @@ def recognize_to_json(
     ]
     return {
         "durationMilliseconds": result.duration_ticks // TICKS_PER_MS,
-        "combinedPhrases": [{"text": combined_forms(result, formatter, options).display}],
+        "combinedPhrases": [{"text": combined_forms(result.phrases, formatter, options).display}],
         "phrases": phrases,
     }
