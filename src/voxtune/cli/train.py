@@ -37,7 +37,7 @@ def train_command(
     inline_text: tuple[str, ...], weight: int | None, no_acoustic_adaptation: bool,
 ) -> None:
     """Train a custom model from the base model and datasets."""
-    from voxtune.training import TrainingInputs, TrainingOptions, train
+    from voxtune.training import TrainingInputs, TrainingOptions, TrainingReport, train
 
     inputs = TrainingInputs(acoustic, text, markdown, pronunciation, formatting, inline_text)
     options = TrainingOptions(weight_percent=weight,
@@ -53,8 +53,14 @@ def train_command(
 
     trained = train(base, inputs, out_dir, options, progress)
     report = trained.report
-    lm = report.language_model
     click.echo(f"model: {trained.bundle.root}")
+    if not isinstance(report, TrainingReport):  # a neural engine's report
+        for kind, use in report.uses.items():
+            click.echo(f"  {kind}: {use}")
+        click.echo(f"  time: {report.elapsed_s:.0f} s; report: "
+                   f"{trained.bundle.root}/training-report.json")
+        return
+    lm = report.language_model
     click.echo(f"  text: {report.sentences} sentences, {report.words} words, "
                f"OOV vs base vocabulary {report.oov_rate:.2%}")
     click.echo(f"  language model: weight {lm.weight_percent}% ({lm.weight_chosen_by}), "

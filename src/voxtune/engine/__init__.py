@@ -13,6 +13,13 @@ from voxtune.engine.bundle import ModelBundle, load_bundle
 from voxtune.engine.parallel import ItemOutcome, recognize_files, recognize_items
 from voxtune.engine.pocketsphinx_engine import PocketsphinxRecognizer
 from voxtune.engine.recognizer import RecognitionOptions, RecognitionStream, Recognizer
+from voxtune.engine.registry import (
+    BASE_MODELS,
+    BaseModel,
+    available_base_models,
+    base_model,
+    open_recognizer_for,
+)
 from voxtune.engine.streaming import PocketsphinxStream
 from voxtune.engine.types import (
     Alternative,
@@ -27,14 +34,17 @@ from voxtune.engine.types import (
 
 def open_recognizer(
     model: str | Path | ModelBundle = "base", options: RecognitionOptions | None = None
-) -> PocketsphinxRecognizer:
-    """A recognizer for a bundle, a bundle directory, or "base" (ModelError if it won't load)."""
+) -> Recognizer:
+    """A recognizer for a bundle, a bundle directory, or a base model's name ("base",
+    "whisper-base", ...; ModelError if it won't load). The bundle's engine decides which."""
     bundle = model if isinstance(model, ModelBundle) else load_bundle(model)
-    return PocketsphinxRecognizer(bundle, options)
+    return open_recognizer_for(bundle, options)
 
 
 __all__ = [
+    "BASE_MODELS",
     "Alternative",
+    "BaseModel",
     "FinalPhrase",
     "ItemOutcome",
     "ModelBundle",
@@ -48,6 +58,8 @@ __all__ = [
     "Recognizer",
     "StreamEvent",
     "Word",
+    "available_base_models",
+    "base_model",
     "load_bundle",
     "open_recognizer",
     "recognize_files",

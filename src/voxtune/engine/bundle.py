@@ -18,8 +18,9 @@ from voxtune.errors import ModelError
 
 MANIFEST_NAME = "manifest.json"
 BUNDLE_FORMAT_VERSION = 1
-BASE_MODEL_NAME = "base"
+BASE_MODEL_NAME = "base"  # the default base model (an alias, see engine/registry.py)
 ENGINE_POCKETSPHINX = "pocketsphinx"
+ENGINE_WHISPER = "whisper"
 # Verified like every file, but left out of the bundle hash: it records timings, and the
 # same inputs must give the same hash.
 UNHASHED_FILES = frozenset({"training-report.json"})
@@ -27,18 +28,22 @@ UNHASHED_FILES = frozenset({"training-report.json"})
 
 @dataclass(frozen=True)
 class ModelBundle:
-    """Everything a decoder needs, with absolute paths resolved."""
+    """Everything a decoder needs, with absolute paths resolved.
+
+    `files` maps each engine's roles to paths: pocketsphinx has `acoustic_model`,
+    `dictionary` and `language_model`; Whisper has `model` (a CTranslate2 directory).
+    """
 
     name: str
     locale: str
     engine: str
-    acoustic_model_dir: Path
-    dictionary_path: Path
-    language_model_path: Path
-    # Extra decoder settings (pocketsphinx config keys, e.g. {"lw": 6.5}); empty for the base.
+    files: dict[str, Path]
+    # Engine settings the model is served with (pocketsphinx config keys such as {"lw": 5},
+    # or Whisper decoding options); empty for a base model.
     decoder_options: dict[str, Any] = field(default_factory=dict)
     formatting_rules_path: Path | None = None
-    root: Path | None = None  # None for the bundled base model
+    root: Path | None = None  # None for a bundled base model
+    base: str = BASE_MODEL_NAME  # the base model it was trained from (itself for a base)
     manifest: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -48,7 +53,29 @@ class ModelBundle:
     @property
     def identity(self) -> str:
         """A stable id for caching decoders: the bundle directory, or the base model's name."""
-        return str(self.root) if self.root is not None else BASE_MODEL_NAME
+        return str(self.root) if self.root is not None else self.name
+
+    def file(self, role: str) -> Path:
+        try:
+            return self.files[role]
+        except KeyError:
+            raise ModelError(f"model {self.name!r} ({self.engine}) has no {role} file") from None
+
+    @property
+    def acoustic_model_dir(self) -> Path:
+        return self.file("acoustic_model")
+
+    @property
+    def dictionary_path(self) -> Path:
+        return self.file("dictionary")
+
+    @property
+    def language_model_path(self) -> Path:
+        return self.file("language_model")
+
+    @property
+    def model_dir(self) -> Path:
+        return self.file("model")
 
 
 def base_model_dir() -> Path:
@@ -58,23 +85,43 @@ def base_model_dir() -> Path:
     return Path(pocketsphinx.get_model_path()) / "en-us"
 
 
-def base_bundle() -> ModelBundle:
+def base_bundle(name: str = BASE_MODEL_NAME) -> ModelBundle:
+    """A base model's bundle, built from the packages it lives in (see engine/registry.py)."""
+    from voxtune.engine.registry import base_model
+
+    return base_model(name).bundle()
+
+
+def sphinx_base_bundle(name: str, locale: str) -> ModelBundle:
     model = base_model_dir()
     return ModelBundle(
-        name=BASE_MODEL_NAME,
-        locale="en-US",
+        name=name,
+        locale=locale,
         engine=ENGINE_POCKETSPHINX,
-        acoustic_model_dir=model / "en-us",
-        dictionary_path=model / "cmudict-en-us.dict",
-        language_model_path=model / "en-us.lm.bin",
-        manifest={"name": BASE_MODEL_NAME, "locale": "en-US", "engine": ENGINE_POCKETSPHINX},
+        files={
+            "acoustic_model": model / "en-us",
+            "dictionary": model / "cmudict-en-us.dict",
+            "language_model": model / "en-us.lm.bin",
+        },
+        base=name,
+        manifest={"name": name, "locale": locale, "engine": ENGINE_POCKETSPHINX},
     )
 
 
+# Manifest keys of each engine's files (a trained bundle may leave one to its base model).
+ENGINE_ROLES = {
+    ENGINE_POCKETSPHINX: ("acoustic_model", "dictionary", "language_model"),
+    ENGINE_WHISPER: ("model",),
+}
+
+
 def load_bundle(name_or_path: str | Path, *, verify: bool = True) -> ModelBundle:
-    """`base` or a bundle directory. Raises ModelError when missing, incomplete or corrupt."""
-    if str(name_or_path) == BASE_MODEL_NAME:
-        return base_bundle()
+    """A base model's name or a bundle directory. ModelError when missing, incomplete or
+    corrupt."""
+    from voxtune.engine.registry import find_base_model
+
+    if isinstance(name_or_path, str) and (known := find_base_model(name_or_path)) is not None:
+        return known.bundle()
     root = Path(name_or_path).resolve()
     manifest_path = root / MANIFEST_NAME
     if not manifest_path.is_file():
@@ -91,22 +138,33 @@ def load_bundle(name_or_path: str | Path, *, verify: bool = True) -> ModelBundle
         )
     if verify:
         verify_files(root, manifest)
-    base = base_bundle()
+    engine = str(manifest.get("engine", ENGINE_POCKETSPHINX))
+    if engine not in ENGINE_ROLES:
+        raise ModelError(f"{manifest_path}: unknown engine {engine!r}")
+    base_name = str(manifest.get("base", BASE_MODEL_NAME))
+    from voxtune.engine.registry import engine_base_model
+
+    known_base = find_base_model(base_name)
+    if known_base is None or known_base.engine != engine:
+        known_base = engine_base_model(engine)  # bundles of before the registry say "base"
+    base = known_base.bundle() if known_base is not None else None
     try:
+        files = {}
+        for role in ENGINE_ROLES[engine]:
+            default = base.files.get(role) if base is not None else None
+            path = _member(root, manifest.get(role), default)
+            if path is None:
+                raise ModelError(f"{manifest_path}: no {role}, and no base model to take it from")
+            files[role] = path
         return ModelBundle(
             name=str(manifest.get("name", root.name)),
             locale=str(manifest.get("locale", "en-US")),
-            engine=str(manifest.get("engine", ENGINE_POCKETSPHINX)),
-            acoustic_model_dir=_member(
-                root, manifest.get("acoustic_model"), base.acoustic_model_dir
-            ),
-            dictionary_path=_member(root, manifest.get("dictionary"), base.dictionary_path),
-            language_model_path=_member(
-                root, manifest.get("language_model"), base.language_model_path
-            ),
+            engine=engine,
+            files=files,
             decoder_options=dict(manifest.get("decoder_options") or {}),
             formatting_rules_path=_member(root, manifest.get("formatting_rules"), None),
             root=root,
+            base=base_name,
             manifest=manifest,
         )
     except (TypeError, ValueError) as exc:

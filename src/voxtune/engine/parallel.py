@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TypeAlias
 
 from voxtune.engine.bundle import ModelBundle
-from voxtune.engine.pocketsphinx_engine import PocketsphinxRecognizer
-from voxtune.engine.recognizer import RecognitionOptions
+from voxtune.engine.recognizer import RecognitionOptions, Recognizer
+from voxtune.engine.registry import open_recognizer_for
 from voxtune.engine.types import RecognitionResult
 from voxtune.errors import EngineError, VoxtuneError
 
@@ -35,7 +35,7 @@ AudioSource: TypeAlias = str | Path | bytes
 # cannot recognize at all (e.g. the model does not load there), so the rest fail at once.
 STARTUP_FAILURES = 3
 
-_worker: dict[str, PocketsphinxRecognizer] = {}  # the worker process's recognizer
+_worker: dict[str, Recognizer] = {}  # the worker process's recognizer
 
 
 def recognize_files(
@@ -45,7 +45,7 @@ def recognize_files(
     jobs: int = 1,
     options: RecognitionOptions | None = None,
     on_progress: ProgressCallback | None = None,
-    recognizer: PocketsphinxRecognizer | None = None,
+    recognizer: Recognizer | None = None,
 ) -> list[ItemOutcome]:
     """Recognize audio files; `recognizer` (jobs=1 only) reuses an already loaded decoder."""
     sources: list[tuple[str, AudioSource]] = [(str(path), Path(path)) for path in paths]
@@ -59,7 +59,7 @@ def recognize_items(
     jobs: int = 1,
     options: RecognitionOptions | None = None,
     on_progress: ProgressCallback | None = None,
-    recognizer: PocketsphinxRecognizer | None = None,
+    recognizer: Recognizer | None = None,
 ) -> list[ItemOutcome]:
     """Recognize in-memory encoded audio files given as (id, bytes), e.g. members of a zip."""
     sources: list[tuple[str, AudioSource]] = [(name, data) for name, data in items]
@@ -72,14 +72,14 @@ def _recognize_all(
     jobs: int,
     options: RecognitionOptions | None,
     on_progress: ProgressCallback | None,
-    recognizer: PocketsphinxRecognizer | None,
+    recognizer: Recognizer | None,
 ) -> list[ItemOutcome]:
     total = len(sources)
     jobs = max(1, min(jobs, total))
     if total == 0:
         return []
     if jobs == 1:
-        local = recognizer if recognizer is not None else PocketsphinxRecognizer(bundle, options)
+        local = recognizer if recognizer is not None else open_recognizer_for(bundle, options)
         outcomes: list[ItemOutcome] = []
         for name, source in sources:
             outcomes.append(_guarded(local, name, source))
@@ -164,14 +164,14 @@ def _run_pool(
 
 
 def _start_worker(bundle: ModelBundle, options: RecognitionOptions | None) -> None:
-    _worker["recognizer"] = PocketsphinxRecognizer(bundle, options)
+    _worker["recognizer"] = open_recognizer_for(bundle, options)
 
 
 def _recognize_in_worker(name: str, source: AudioSource) -> ItemOutcome:
     return _guarded(_worker["recognizer"], name, source)
 
 
-def _guarded(recognizer: PocketsphinxRecognizer, name: str, source: AudioSource) -> ItemOutcome:
+def _guarded(recognizer: Recognizer, name: str, source: AudioSource) -> ItemOutcome:
     """One input's outcome: its result or its error, never an exception out of the batch."""
     from voxtune.audio import load_audio  # decoding lives in audio/, loaded where it runs
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from voxtune.audio.types import Audio
 from voxtune.engine.types import RecognitionResult, StreamEvent
 from voxtune.units import Hertz, Seconds
+
+if TYPE_CHECKING:
+    from voxtune.engine.bundle import ModelBundle
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class RecognitionStream(Protocol):
 
 
 class Recognizer(Protocol):
+    bundle: ModelBundle  # the model it decodes with
+
     @property
     def sample_rate_hz(self) -> Hertz: ...
 

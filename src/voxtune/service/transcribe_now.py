@@ -26,7 +26,7 @@ from voxtune.text.display import DisplayFormatter, DisplayOptions
 from voxtune.text.profanity import ProfanityMode
 
 if TYPE_CHECKING:
-    from voxtune.engine import PocketsphinxRecognizer
+    from voxtune.engine import Recognizer
 
 MAX_AUDIO_BYTES = 250 * 1024 * 1024  # Azure: the file must be smaller than 250 MB
 TICKS_PER_MS = 10_000  # 100-ns ticks in a millisecond
@@ -37,7 +37,7 @@ CACHED_MODELS = 2  # models kept loaded in the transcription process (~150 MB ea
 
 @dataclass(frozen=True)
 class LoadedModel:
-    recognizer: PocketsphinxRecognizer
+    recognizer: Recognizer
     formatter: DisplayFormatter
 
 

@@ -23,8 +23,16 @@ from typing import Any
 from voxtune.audio import load_audio
 from voxtune.data import iter_audio
 from voxtune.engine.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
-from voxtune.engine.bundle import ModelBundle, file_sha256, load_bundle, write_manifest
+from voxtune.engine.bundle import (
+    ENGINE_WHISPER,
+    ModelBundle,
+    file_sha256,
+    load_bundle,
+    write_manifest,
+)
 from voxtune.engine.formatting import formatter_from_files
+from voxtune.engine.whisper.finetune import FineTuneOptions
+from voxtune.engine.whisper.trainer import WhisperTrainingReport
 from voxtune.errors import AudioError, ConflictError, TrainingError
 from voxtune.lexicon import (
     Lexicon,
@@ -63,12 +71,16 @@ class TrainingOptions:
     name: str = ""  # model name recorded in the manifest (default: the output folder name)
     # pocketsphinx settings the model is served with; None: CUSTOM_DECODER_OPTIONS (measured)
     decoder_options: Mapping[str, Any] | None = None
+    # Whisper base models: the fine-tuning recipe (None: the measured defaults), and where a
+    # killed training's checkpoints are kept for the next attempt (None: inside the work dir)
+    fine_tune: FineTuneOptions | None = None
+    checkpoint_dir: Path | None = None
 
 
 @dataclass(frozen=True)
 class TrainedModel:
     bundle: ModelBundle
-    report: TrainingReport
+    report: TrainingReport | WhisperTrainingReport
 
 
 def train(
@@ -88,6 +100,14 @@ def train(
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     work.chmod(0o755)  # mkdtemp makes it private; a bundle is shared with servers/workers
     try:
+        if base_bundle.engine == ENGINE_WHISPER:
+            neural, fields = _train_neural(base_bundle, inputs, work, options, progress)
+            write_manifest(work, _neural_manifest(base_bundle, neural, fields, options, out_dir))
+            if out_dir.exists():
+                out_dir.rmdir()
+            work.rename(out_dir)
+            progress("done", 1.0)
+            return TrainedModel(load_bundle(out_dir), neural)
         report = _train_into(base_bundle, inputs, work, options, progress)
         manifest = {
             "name": options.name or out_dir.name,
@@ -111,6 +131,38 @@ def train(
         raise
     progress("done", 1.0)
     return TrainedModel(load_bundle(out_dir), report)
+
+
+def _train_neural(
+    base: ModelBundle, inputs: TrainingInputs, work: Path, options: TrainingOptions,
+    progress: Progress,
+) -> tuple[WhisperTrainingReport, dict[str, Any]]:
+    """The report and the engine's manifest fields (which files are its model)."""
+    from voxtune.training.neural import train_neural_into
+
+    manifest, report, formatting = train_neural_into(
+        base, inputs, work, options.locale, options.fine_tune, options.checkpoint_dir,
+        _dataset_hashes(inputs), progress,
+    )
+    _write_formatting(formatting, work)
+    return report.write(work / REPORT_FILE), manifest
+
+
+def _neural_manifest(
+    base: ModelBundle, report: WhisperTrainingReport, fields: dict[str, Any],
+    options: TrainingOptions, out_dir: Path,
+) -> dict[str, Any]:
+    return {
+        "name": options.name or out_dir.name,
+        "locale": options.locale,
+        "engine": base.engine,
+        "base": base.name,
+        **fields,
+        "formatting_rules": FORMATTING_DIR if report.formatting_files else None,
+        "decoder_options": report.decoder_options,
+        "training_report": REPORT_FILE,
+        "datasets": report.dataset_hashes,
+    }
 
 
 def _train_into(
@@ -194,12 +246,16 @@ def _adapt(
 
 
 def _copy_formatting(corpus: TrainingCorpus, work: Path) -> tuple[str, ...]:
-    if not corpus.formatting_files:
+    return _write_formatting(corpus.formatting_files, work)
+
+
+def _write_formatting(files: list[tuple[str, bytes]], work: Path) -> tuple[str, ...]:
+    if not files:
         return ()
     folder = work / FORMATTING_DIR
     folder.mkdir()
     names = []
-    for number, (name, data) in enumerate(corpus.formatting_files):
+    for number, (name, data) in enumerate(files):
         target = f"{number:02d}-{Path(name).name}"
         (folder / target).write_bytes(data)
         names.append(target)

@@ -1,0 +1,316 @@
+"""Fine-tuning a Whisper model on (audio, transcript) pairs with PyTorch.
+
+The recipe (chosen on held-out AN4 training speakers, figures in BENCHMARKS.md): the whole
+model, AdamW with linear warm-up and decay, the encoder window cropped to each utterance
+(features.py), batches of similar lengths. After training the weights can be pulled back
+towards the base model (WiSE-FT, `base_weight`), which keeps general speech.
+
+Audio never sits in memory as a whole: a first pass spools each utterance's log-mel features
+to one float16 file in the work directory, batches are read from it (memory-mapped). Every
+`checkpoint_every_steps` the model, optimizer, schedule and random state are saved
+atomically; a training started again on the same work directory resumes from there.
+Same inputs and seed on one machine give the same weights (one thread count, fixed order).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from voxtune.engine.whisper.features import SAMPLE_RATE_HZ, WINDOW_SAMPLES, log_mel, pad_frames
+from voxtune.errors import TrainingError
+from voxtune.units import Seconds
+
+if TYPE_CHECKING:
+    import torch
+
+FEATURES_FILE = "features.f16"
+INDEX_FILE = "features.json"
+CHECKPOINT_FILE = "checkpoint.pt"
+
+
+@dataclass(frozen=True)
+class FineTuneOptions:
+    epochs: int = 1  # passes over the training audio
+    learning_rate: float = 5e-5  # AdamW peak learning rate
+    batch_size: int = 16  # utterances per optimizer step
+    warmup_fraction: float = 0.1  # of all steps, linear warm-up from 0
+    weight_decay: float = 0.01
+    max_grad_norm: float = 1.0
+    train_encoder: bool = True  # False: decoder only (forgets general speech faster, measured)
+    # WiSE-FT: final = (1 - base_weight) * fine-tuned + base_weight * base; 0 keeps the tuned
+    base_weight: float = 0.0
+    # Every n-th utterance is also trained joined to the one before it, after a pause of
+    # `joined_pause_s`: trained on single short utterances only, the model learns to stop at
+    # the first pause (JFK cut after "and so my fellow americans"). Measured on AN4 fold 0:
+    # every 2nd joined: held-out 0.0123 -> 0.0191, smoke 0.226 -> 0.129, 6.4 GB; off by default.
+    joined_every: int = 0
+    joined_pause_s: Seconds = 0.8
+    seed: int = 0
+    checkpoint_every_steps: int = 20
+    threads: int = 0  # torch CPU threads; 0: all cores
+
+
+@dataclass(frozen=True)
+class TrainingExample:
+    name: str
+    samples: Any  # float32 mono 16 kHz
+    text: str  # the target transcript, as the model should write it
+
+
+@dataclass
+class FineTuneReport:
+    options: dict[str, Any]
+    utterances: int
+    audio_s: Seconds
+    steps: int
+    losses: list[float] = field(default_factory=list)  # mean loss per step (learning curve)
+    step_s: list[float] = field(default_factory=list)  # wall time per step
+    resumed_from_step: int = 0
+    elapsed_s: Seconds = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Progress = Callable[[int, int, float], None]  # (step, total steps, loss)
+
+
+@dataclass(frozen=True)
+class _Item:
+    name: str
+    offset: int  # in frames, into the spooled feature file
+    frames: int
+    tokens: tuple[int, ...]
+
+
+def with_joined(
+    examples: Iterable[TrainingExample], every: int, pause_s: Seconds
+) -> Iterator[TrainingExample]:
+    """The examples, and every `every`-th also joined to its predecessor after a pause."""
+    previous: TrainingExample | None = None
+    for number, example in enumerate(examples, start=1):
+        yield example
+        if every and previous is not None and number % every == 0:
+            gap = np.zeros(int(pause_s * SAMPLE_RATE_HZ), dtype=np.float32)
+            samples = np.concatenate([previous.samples, gap, example.samples])
+            if len(samples) <= WINDOW_SAMPLES:
+                yield TrainingExample(
+                    f"{previous.name}+{example.name}", samples, f"{previous.text} {example.text}"
+                )
+        previous = example
+
+
+def spool_features(
+    examples: Iterable[TrainingExample],
+    encode_text: Callable[[str], list[int]],
+    work: Path,
+    n_mels: int,
+) -> list[_Item]:
+    """Write every example's features to `work`; reuse them when a resumed training finds them."""
+    index_path = work / INDEX_FILE
+    if index_path.is_file():
+        return [
+            _Item(i["name"], i["offset"], i["frames"], tuple(i["tokens"]))
+            for i in json.loads(index_path.read_text("utf-8"))
+        ]
+    items: list[_Item] = []
+    offset = 0
+    with (work / (FEATURES_FILE + ".tmp")).open("wb") as out:
+        for example in examples:
+            features = log_mel(example.samples, n_mels)
+            tokens = encode_text(example.text)
+            if not tokens:
+                continue
+            out.write(features.T.astype(np.float16).tobytes())
+            items.append(_Item(example.name, offset, features.shape[1], tuple(tokens)))
+            offset += features.shape[1]
+    (work / (FEATURES_FILE + ".tmp")).replace(work / FEATURES_FILE)
+    index_path.write_text(json.dumps([asdict(i) for i in items]), "utf-8")
+    return items
+
+
+def batches_of(items: list[_Item], batch_size: int, epochs: int, seed: int) -> list[list[int]]:
+    """Indices per step: utterances of similar length together (little padding), batch order
+    shuffled per epoch by `seed`."""
+    order = sorted(range(len(items)), key=lambda i: (items[i].frames, items[i].name))
+    groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    steps: list[list[int]] = []
+    for epoch in range(epochs):
+        shuffled = list(groups)
+        random.Random(seed * 1000 + epoch).shuffle(shuffled)
+        steps.extend(shuffled)
+    return steps
+
+
+def fine_tune(
+    model: Any,
+    examples: Iterable[TrainingExample],
+    prompt: list[int],
+    encode_text: Callable[[str], list[int]],
+    end_token: int,
+    work: Path,
+    options: FineTuneOptions,
+    on_progress: Progress | None = None,
+) -> FineTuneReport:
+    """Train `model` (a transformers WhisperForConditionalGeneration) in place.
+
+    `prompt` is the decoder's start sequence (start of transcript, language, task, no
+    timestamps); each target is the transcript's tokens and `end_token`.
+    """
+    import torch
+
+    from voxtune.engine.whisper.torch_model import encode_cropped
+
+    started = time.monotonic()
+    torch.manual_seed(options.seed)
+    torch.set_num_threads(options.threads or os.cpu_count() or 1)
+    work.mkdir(parents=True, exist_ok=True)
+    n_mels = model.config.num_mel_bins
+    joined = with_joined(examples, options.joined_every, options.joined_pause_s)
+    items = spool_features(joined, encode_text, work, n_mels)
+    if not items:
+        raise TrainingError("no utterance with audio and a transcript to fine-tune on")
+    frames_total = sum(i.frames for i in items)
+    features = np.memmap(
+        work / FEATURES_FILE, dtype=np.float16, mode="r", shape=(frames_total, n_mels)
+    )
+    steps = batches_of(items, options.batch_size, options.epochs, options.seed)
+    base_state = (
+        {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if options.base_weight > 0
+        else None
+    )
+    if not options.train_encoder:
+        model.model.encoder.requires_grad_(False)
+    model.model.encoder.embed_positions.requires_grad_(False)
+    model.model.decoder.embed_positions.requires_grad_(False)
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        parameters, lr=options.learning_rate, weight_decay=options.weight_decay
+    )
+    warmup = max(1, int(len(steps) * options.warmup_fraction))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda s: min((s + 1) / warmup, max(0.0, (len(steps) - s) / max(1, len(steps) - warmup))),
+    )
+    report = FineTuneReport(asdict(options), len(items), round(frames_total / 100, 1), len(steps))
+    start_step = _resume(work / CHECKPOINT_FILE, model, optimizer, schedule, report)
+    report.resumed_from_step = start_step
+    model.train()
+    for step in range(start_step, len(steps)):
+        tick = time.monotonic()
+        loss = _step(
+            model, [items[i] for i in steps[step]], features, prompt, end_token, encode_cropped
+        )
+        loss.backward()  # type: ignore[no-untyped-call]
+        torch.nn.utils.clip_grad_norm_(parameters, options.max_grad_norm)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad(set_to_none=True)
+        report.losses.append(round(float(loss.detach()), 5))
+        report.step_s.append(round(time.monotonic() - tick, 3))
+        done = step + 1
+        if done % options.checkpoint_every_steps == 0 and done < len(steps):
+            _save_checkpoint(work / CHECKPOINT_FILE, model, optimizer, schedule, report, done)
+        if on_progress is not None:
+            on_progress(done, len(steps), report.losses[-1])
+    model.eval()
+    if base_state is not None:
+        _interpolate(model, base_state, options.base_weight)
+    del features
+    report.elapsed_s = round(time.monotonic() - started, 1)
+    return report
+
+
+def _step(
+    model: Any,
+    batch: list[_Item],
+    features: Any,
+    prompt: list[int],
+    end_token: int,
+    encode: Callable[[Any, Any], Any],
+) -> torch.Tensor:
+    import torch
+
+    frames = max(item.frames for item in batch)
+    mels = np.stack(
+        [
+            pad_frames(np.asarray(features[i.offset : i.offset + i.frames], np.float32).T, frames)
+            for i in batch
+        ]
+    )
+    targets = [[*i.tokens, end_token] for i in batch]
+    length = len(prompt) + max(len(t) for t in targets) - 1
+    inputs = torch.full((len(batch), length), end_token, dtype=torch.long)
+    labels = torch.full((len(batch), length), -100, dtype=torch.long)
+    for row, target in enumerate(targets):
+        sequence = prompt + target
+        inputs[row, : len(sequence) - 1] = torch.tensor(sequence[:-1])
+        # position p predicts token p + 1; the prompt itself is not a target
+        labels[row, len(prompt) - 1 : len(sequence) - 1] = torch.tensor(target)
+    encoded = encode(model, torch.from_numpy(mels))
+    logits = model(encoder_outputs=(encoded,), decoder_input_ids=inputs).logits
+    loss: torch.Tensor = torch.nn.functional.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100
+    )
+    if not math.isfinite(float(loss.detach())):
+        raise TrainingError("fine-tuning diverged (loss is not finite); lower the learning rate")
+    return loss
+
+
+def _interpolate(model: Any, base_state: dict[str, Any], base_weight: float) -> None:
+    import torch
+
+    with torch.no_grad():
+        for name, value in model.state_dict().items():
+            if value.is_floating_point():
+                value.mul_(1.0 - base_weight).add_(base_state[name], alpha=base_weight)
+
+
+def _save_checkpoint(
+    path: Path, model: Any, optimizer: Any, schedule: Any, report: FineTuneReport, step: int
+) -> None:
+    import torch
+
+    state = {
+        "step": step,
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "schedule": schedule.state_dict(),
+        "losses": report.losses,
+        "step_s": report.step_s,
+        "torch_rng": torch.get_rng_state(),
+    }
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
+
+
+def _resume(path: Path, model: Any, optimizer: Any, schedule: Any, report: FineTuneReport) -> int:
+    import torch
+
+    if not path.is_file():
+        return 0
+    try:
+        state = torch.load(path, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
+        torch.set_rng_state(state["torch_rng"])
+    except (OSError, RuntimeError, KeyError, EOFError) as exc:
+        path.unlink(missing_ok=True)  # a torn checkpoint: start over rather than fail
+        raise TrainingError(f"the training checkpoint could not be read: {exc}") from exc
+    report.losses[:] = state["losses"]
+    report.step_s[:] = state["step_s"]
+    step: int = state["step"]
+    return step

