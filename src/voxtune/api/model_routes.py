@@ -10,7 +10,7 @@ from voxtune.api.deps import LinksDep, ServicesDep, Skip, Top
 from voxtune.service import entities, models
 from voxtune.service.manifests import base_manifest, custom_manifest
 from voxtune.service.schemas import ModelUpdate
-from voxtune.service.views import base_model_json
+from voxtune.service.views import base_model_entries, base_model_json
 
 router = APIRouter(prefix="/speechtotext")
 
@@ -27,7 +27,8 @@ def list_base_models(
     from voxtune.service.filtering import parse_filter
 
     predicate = parse_filter(filter)
-    items = [body for body in [base_model_json(links)] if predicate(body)]
+    bodies = [base_model_json(links, model_id) for model_id in base_model_entries()]
+    items = [body for body in bodies if predicate(body)]
     return JSONResponse(
         entities.page_of(items, links, request.url.path, skip or 0, top or 100).to_json()
     )
@@ -35,8 +36,7 @@ def list_base_models(
 
 @router.get("/models/base/{id}", operation_id="Models_GetBaseModel")
 def get_base_model(id: str, links: LinksDep) -> JSONResponse:
-    models.get_base_model(id)
-    return JSONResponse(base_model_json(links))
+    return JSONResponse(base_model_json(links, models.get_base_model(id)))
 
 
 @router.get("/models/base/{id}/manifest", operation_id="Models_GetBaseModelManifest")

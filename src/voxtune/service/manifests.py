@@ -12,11 +12,15 @@ from voxtune.service.views import Links, model_reference
 
 
 def base_manifest(model_id: str, links: Links) -> dict[str, Any]:
-    """The base model's files live in the pocketsphinx wheel: nothing to download."""
+    """A base model's files live in installed packages: nothing to download."""
+    from voxtune.engine import base_model
+    from voxtune.service.views import base_model_entries
+
+    model = base_model(base_model_entries()[model_id].name)
     return {
         "model": model_reference(links, model_id),
         "modelFiles": [],
-        "properties": {"engine": "pocketsphinx", "bundled": True},
+        "properties": {"engine": model.engine, "baseModelName": model.name, "bundled": True},
     }
 
 

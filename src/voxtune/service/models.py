@@ -13,12 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from voxtune.engine import base_model
 from voxtune.errors import ConflictError, InvalidInputError, NotFoundError
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.files import delete_owner_files
 from voxtune.service.schemas import ModelCreate, ModelUpdate, Reference
-from voxtune.service.views import BASE_MODEL_ID
+from voxtune.service.views import BASE_MODEL_ID, base_model_entries
 from voxtune.store import records
 from voxtune.store.records import Entity
 
@@ -39,15 +40,15 @@ def training_key(model_id: str) -> str:
 
 
 def get_base_model(model_id: str) -> str:
-    if model_id.lower() != BASE_MODEL_ID:
+    if model_id.lower() not in base_model_entries():
         raise NotFoundError(f"no base model with id {model_id}")
-    return BASE_MODEL_ID
+    return model_id.lower()
 
 
 def resolve_model(services: Services, reference: Reference, *, deployable: bool = True) -> str:
     """The id of the model a reference names: the base model or a usable custom model."""
     table, model_id = entities.referenced_id(reference, ("models", "models/base"), "model")
-    if table == "models/base" or model_id == BASE_MODEL_ID:
+    if table == "models/base" or model_id in base_model_entries():
         try:
             return get_base_model(model_id)
         except NotFoundError as error:
@@ -66,8 +67,9 @@ def resolve_model(services: Services, reference: Reference, *, deployable: bool 
 
 def bundle_location(services: Services, model_id: str) -> str:
     """What `load_bundle` takes for this model: "base" or the bundle directory."""
-    if model_id == BASE_MODEL_ID:
-        return "base"
+    entry = base_model_entries().get(model_id)
+    if entry is not None:
+        return entry.name
     return str(services.blobs.local_path(bundle_key(model_id)))
 
 
@@ -97,9 +99,14 @@ def _training_datasets(services: Services, references: list[Reference], locale: 
 def create_model(services: Services, body: ModelCreate) -> Entity:
     locale = entities.check_locale(body.locale)
     base_id = resolve_model(services, body.baseModel) if body.baseModel else BASE_MODEL_ID
-    if base_id != BASE_MODEL_ID:
+    base = base_model_entries().get(base_id)
+    if base is None:
         raise InvalidInputError(
             "a custom model is trained from a base model", inner_code="InvalidBaseModel"
+        )
+    if locale not in base_model(base.name).locales:
+        raise InvalidInputError(
+            f"base model {base.name} does not serve {locale}", inner_code="InvalidLocale"
         )
     dataset_ids = _training_datasets(services, body.datasets, locale)
     if not dataset_ids and not body.text:
@@ -156,6 +163,7 @@ def train_bundle(
     weight_percent: int | None,
     output_dir: Path,
     on_progress: ProgressCallback,
+    checkpoint_dir: Path | None = None,
 ) -> dict[str, Any]:
     """The one call into training: write a bundle into `output_dir` (empty or missing) and
     return the training report. `datasets` are (Azure kind, path, locale)."""
@@ -179,12 +187,20 @@ def train_bundle(
         formatting=by_kind.get("OutputFormatting", []),
         inline_text=[line for line in text.splitlines() if line.strip()],
     )
-    options = TrainingOptions(weight_percent=weight_percent, locale=sorted(locales)[0])
+    options = TrainingOptions(
+        weight_percent=weight_percent, locale=sorted(locales)[0], checkpoint_dir=checkpoint_dir
+    )
     trained = train(base, inputs, output_dir, options, lambda _, fraction: on_progress(fraction))
     return trained.report.to_json()
 
 
 _TRAINABLE_KINDS = {"Acoustic", "Language", "LanguageMarkdown", "Pronunciation", "OutputFormatting"}
+
+
+def checkpoint_dir(services: Services, model_id: str) -> Path:
+    """Where a fine-tuning keeps its checkpoints: outside the attempt's scratch space, so the
+    next attempt after a killed one resumes instead of starting over."""
+    return services.blobs.local_path(f"{BLOB_PREFIX}/{model_id}/checkpoints")
 
 
 def fresh_training_dir(services: Services, model_id: str) -> Path:

@@ -27,12 +27,14 @@ from voxtune.service.models import (
 from voxtune.service.models import (
     TRAIN_JOB,
     bundle_location,
+    checkpoint_dir,
     fresh_training_dir,
     publish_bundle,
     train_bundle,
 )
 from voxtune.service.transcribe_job import run_transcription
 from voxtune.service.transcriptions import TRANSCRIBE_JOB
+from voxtune.service.views import BASE_MODEL_ID
 from voxtune.settings import Settings
 from voxtune.store.records import Entity
 
@@ -203,16 +205,19 @@ def train(services: Services, context: JobContext) -> None:
         )
     scratch = fresh_training_dir(services, entity.id)
     staging = scratch / "bundle"
+    checkpoints = checkpoint_dir(services, entity.id)
     report = train_bundle(
-        "base",
+        bundle_location(services, str(entity.refs.get("base_model_id") or BASE_MODEL_ID)),
         datasets,
         entity.attrs.get("text", ""),
         entity.properties.get("customModelWeightPercent"),
         staging,
         context.progress,
+        checkpoints,
     )
     publish_bundle(services, entity.id, staging)
     shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(checkpoints, ignore_errors=True)
     add_json_file(services, entity.id, MODELS, "report.json", "ModelReport", report)
     finish(services, entity, "Succeeded", entity.properties)
 

@@ -17,6 +17,33 @@ from voxtune.store.records import Entity, FileRecord
 
 API_VERSION = "2025-10-15"
 BASE_MODEL_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "voxtune:base-model:en-US:pocketsphinx"))
+
+
+@dataclass(frozen=True)
+class BaseModelEntry:
+    """One base model in one locale, as Azure lists them (a multilingual model once per
+    locale it serves)."""
+
+    id: str
+    name: str  # the engine registry's name
+    locale: str
+
+
+def _base_model_id(name: str, locale: str) -> str:
+    # the sphinx model keeps the id it has always had
+    key = "pocketsphinx" if name == "sphinx-en-us" else name
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"voxtune:base-model:{locale}:{key}"))
+
+
+def base_model_entries() -> dict[str, BaseModelEntry]:
+    from voxtune.engine import available_base_models
+
+    return {
+        entry.id: entry
+        for model in available_base_models()
+        for locale in model.locales
+        if (entry := BaseModelEntry(_base_model_id(model.name, locale), model.name, locale))
+    }
 BASE_MODEL_CREATED = datetime(2025, 1, 1)
 SUPPORTED_LOCALES = ("en-US",)
 _REFERENCE = re.compile(
@@ -103,18 +130,22 @@ def dataset_json(entity: Entity, links: Links) -> dict[str, Any]:
 
 
 def model_reference(links: Links, model_id: str) -> dict[str, str]:
-    if model_id == BASE_MODEL_ID:
+    if model_id == BASE_MODEL_ID or model_id in base_model_entries():
         return links.ref(f"models/base/{model_id}")
     return links.ref(f"models/{model_id}")
 
 
-def base_model_json(links: Links) -> dict[str, Any]:
-    path = f"models/base/{BASE_MODEL_ID}"
+def base_model_json(links: Links, model_id: str = BASE_MODEL_ID) -> dict[str, Any]:
+    from voxtune.engine import base_model
+
+    entry = base_model_entries()[model_id]
+    model = base_model(entry.name)
+    path = f"models/base/{model_id}"
     return {
         "self": links.url(path),
-        "displayName": "en-US base model (pocketsphinx)",
-        "description": "The en-US acoustic model, dictionary and language model of pocketsphinx",
-        "locale": "en-US",
+        "displayName": f"{entry.locale} {model.display_name}",
+        "description": model.description,
+        "locale": entry.locale,
         "createdDateTime": iso(BASE_MODEL_CREATED),
         "lastActionDateTime": iso(BASE_MODEL_CREATED),
         "status": "Succeeded",
@@ -125,13 +156,7 @@ def base_model_json(links: Links) -> dict[str, Any]:
                 "transcriptionDateTime": "2099-12-31T00:00:00Z",
             },
             "features": {
-                "supportsAdaptationsWith": [
-                    "Acoustic",
-                    "Language",
-                    "LanguageMarkdown",
-                    "Pronunciation",
-                    "OutputFormatting",
-                ],
+                "supportsAdaptationsWith": list(model.adapts_with),
                 "supportsTranscriptionsSubmit": True,
                 "supportsTranscriptionsTranscribe": True,
                 "supportsEndpoints": True,
@@ -139,6 +164,8 @@ def base_model_json(links: Links) -> dict[str, Any]:
                 "supportedOutputFormats": ["Lexical"],
             },
             "chargeForAdaptation": False,
+            "engine": model.engine,
+            "baseModelName": model.name,
         },
     }
 

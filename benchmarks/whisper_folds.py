@@ -1,0 +1,135 @@
+"""Whisper fine-tuning on held-out AN4 training speakers: where the Whisper defaults are chosen.
+
+Fold k holds out speakers[k::3] of train.zip (as benchmarks/an4_folds.py), fine-tunes on the
+rest, and scores the held-out speakers and the smoke clips (the general-speech check):
+
+    python benchmarks/whisper_folds.py train --base whisper-base --out /tmp/fold0 --fold 0
+    python benchmarks/whisper_folds.py score --model /tmp/fold0/model --cropped --sets fold0,smoke
+    python benchmarks/whisper_folds.py score --model whisper-base --sets smoke
+
+`--base-weight W` (WiSE-FT) and `--joined-every N` change the recipe (FineTuneOptions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def speaker(name: str) -> str:
+    return name.split("-")[1]
+
+
+def fold_speakers(dataset: object, fold: int) -> set[str]:
+    speakers = sorted({speaker(u.name) for u in dataset.utterances})  # type: ignore[attr-defined]
+    return set(speakers[fold::3])
+
+
+def train(args: argparse.Namespace) -> None:
+    import tokenizers
+    from faster_whisper.tokenizer import Tokenizer
+
+    from voxtune.audio import load_audio
+    from voxtune.data import iter_audio, parse_acoustic
+    from voxtune.engine import load_bundle
+    from voxtune.engine.whisper.finetune import FineTuneOptions, TrainingExample, fine_tune
+    from voxtune.engine.whisper.torch_model import export_ct2, load_torch_model
+    from voxtune.engine.whisper.trainer import target_text
+
+    base = load_bundle(args.base).model_dir
+    dataset = parse_acoustic(SHARED / "an4" / "train.zip")
+    held_out = fold_speakers(dataset, args.fold)
+    multilingual = (base / "vocabulary.json").exists()
+    tok = Tokenizer(tokenizers.Tokenizer.from_file(str(base / "tokenizer.json")), multilingual,
+                    task="transcribe", language="en")
+
+    def examples():  # type: ignore[no-untyped-def]
+        for utterance, data in iter_audio(dataset):
+            if speaker(utterance.name) not in held_out:
+                audio = load_audio(data, target_rate_hz=16000)
+                yield TrainingExample(utterance.name, audio.samples,
+                                      target_text(utterance.transcript))
+
+    model = load_torch_model(base)
+    options = FineTuneOptions(learning_rate=args.lr, epochs=args.epochs,
+                              base_weight=args.base_weight, joined_every=args.joined_every)
+    started = time.monotonic()
+    report = fine_tune(model, examples(), [*tok.sot_sequence, tok.no_timestamps],
+                       lambda s: tok.encode(" " + s), tok.eot, args.out / "work", options,
+                       lambda step, total, loss: print(step, total, round(loss, 3), flush=True))
+    export_ct2(model, base, args.out / "model")
+    (args.out / "report.json").write_text(json.dumps(report.to_json()))
+    print(f"trained in {time.monotonic() - started:.0f} s")
+
+
+def _smoke_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in (SHARED / "smoke").iterdir():
+            if path.suffix in (".wav", ".flac", ".txt"):
+                archive.write(path, path.name)
+    return out.getvalue()
+
+
+def score(args: argparse.Namespace) -> None:
+    from voxtune.audio import load_audio
+    from voxtune.data import iter_audio, parse_acoustic
+    from voxtune.engine import ModelBundle, load_bundle, open_recognizer
+    from voxtune.scoring import score as score_pairs
+
+    bundle = load_bundle(args.model) if not Path(args.model).is_dir() else ModelBundle(
+        name=args.model, locale="en-US", engine="whisper", files={"model": Path(args.model)},
+        decoder_options={"cropped_window": args.cropped, "compute_type": args.compute_type},
+        root=Path(args.model))
+    recognizer = open_recognizer(bundle)
+    for name in args.sets.split(","):
+        held_out = None
+        if name.startswith("fold"):
+            dataset = parse_acoustic(SHARED / "an4" / "train.zip")
+            held_out = fold_speakers(dataset, int(name[4:]))
+        elif name == "smoke":
+            dataset = parse_acoustic(_smoke_zip())
+        else:
+            dataset = parse_acoustic({"dev": SHARED / "an4" / "dev.zip",
+                                      "general": SHARED / "general" / "dev.zip"}[name])
+        triples, audio_s, started = [], 0.0, time.monotonic()
+        for utterance, data in iter_audio(dataset):
+            if held_out is not None and speaker(utterance.name) not in held_out:
+                continue
+            audio = load_audio(data, target_rate_hz=16000)
+            audio_s += audio.duration_s
+            triples.append((utterance.name, utterance.normalized,
+                            recognizer.recognize(audio).lexical))
+        rtf = (time.monotonic() - started) / audio_s
+        print(f"{name}: WER {score_pairs(triples).wer:.4f} ({len(triples)} utts), RTF {rtf:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    t = commands.add_parser("train")
+    t.add_argument("--base", default="whisper-base")
+    t.add_argument("--out", type=Path, required=True)
+    t.add_argument("--fold", type=int, default=0)
+    t.add_argument("--lr", type=float, default=5e-5)
+    t.add_argument("--epochs", type=int, default=1)
+    t.add_argument("--base-weight", type=float, default=0.0)
+    t.add_argument("--joined-every", type=int, default=0)
+    s = commands.add_parser("score")
+    s.add_argument("--model", required=True, help="a base model name or a CTranslate2 folder")
+    s.add_argument("--cropped", action="store_true", help="decode with the cropped window")
+    s.add_argument("--compute-type", default="int8")
+    s.add_argument("--sets", default="fold0,smoke")
+    args = parser.parse_args()
+    {"train": train, "score": score}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
