@@ -134,3 +134,21 @@ def test_fine_tuning_lowers_the_loss_and_the_model_serves(model_cache: Path, tmp
     again = train(TINY, TrainingInputs(acoustic=[data]), tmp_path / "again", options)
     assert again.report.to_json()["fine_tuning"]["resumed_from_step"] == 4
     assert again.bundle.manifest["bundle_hash"] == trained.bundle.manifest["bundle_hash"]
+
+
+def test_a_stream_gives_partials_then_the_phrase(model_cache: Path, smoke_dir: Path) -> None:
+    from voxtune.engine import FinalPhrase, PartialHypothesis
+
+    audio = load_audio(smoke_dir / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    recognizer = open_recognizer(TINY)
+    stream = recognizer.stream()
+    pcm = audio.to_pcm16()
+    events = []
+    for start in range(0, len(pcm), 3200):  # 100 ms chunks, as an SDK streams
+        events += stream.feed(pcm[start : start + 3200])
+    events += stream.finish()
+    partials = [e for e in events if isinstance(e, PartialHypothesis)]
+    finals = [e.phrase.lexical for e in events if isinstance(e, FinalPhrase)]
+    assert partials and all(p.lexical for p in partials)
+    assert "young man" in " ".join(finals)
+    assert partials[0].lexical.split()[0] == " ".join(finals).split()[0]
