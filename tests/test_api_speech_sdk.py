@@ -132,6 +132,34 @@ def test_an_endpoint_id_selects_the_deployed_model(
     assert "young man" in result.text.lower()
 
 
+def test_a_whisper_endpoint_streams_partials_and_phrases(
+    server: tuple[str, str], three_phrases: np.ndarray[Any, Any], tmp_path: Path
+) -> None:
+    host, key = server
+    config = _config(server)
+    config.endpoint_id = base_model_endpoint(host.replace("ws://", "http://"), key,
+                                             "whisper-tiny.en")
+    recognizer = _recognizer(config, _wav(three_phrases, tmp_path / "three.wav"))
+    finals: list[str] = []
+    partials: list[str] = []
+    stopped = threading.Event()
+    recognizer.recognizing.connect(lambda event: partials.append(event.result.text))
+    recognizer.recognized.connect(
+        lambda event: finals.append(event.result.text.lower())
+        if event.result.reason == speechsdk.ResultReason.RecognizedSpeech
+        else None
+    )
+    recognizer.session_stopped.connect(lambda _event: stopped.set())
+    recognizer.canceled.connect(lambda _event: stopped.set())
+    recognizer.start_continuous_recognition()
+    assert stopped.wait(120)
+    recognizer.stop_continuous_recognition()
+    assert partials
+    assert len(finals) == len(PHRASES), finals
+    for text, expected in zip(finals, PHRASES, strict=True):
+        assert expected.replace(" ", "") in text.replace(" ", "").replace("-", ""), (expected, text)
+
+
 def test_silence_is_no_match(server: tuple[str, str], tmp_path: Path) -> None:
     wav = _wav(np.zeros(32000, np.float32), tmp_path / "silence.wav")
     result = _recognizer(_config(server), wav).recognize_once()

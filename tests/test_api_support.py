@@ -201,11 +201,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def base_model_endpoint(base_url: str, key: str) -> str:
-    """The id of a new endpoint serving the base model (what `cid=` names)."""
+def base_model_endpoint(base_url: str, key: str, name: str = "sphinx-en-us") -> str:
+    """The id of a new endpoint serving the en-US base model `name` (what `cid=` names)."""
     api = Api(base_url, key)
     try:
-        base = api.call("GET", "/models/base", "PaginatedBaseModels", 200)["values"][0]
+        base = next(
+            body
+            for body in api.call("GET", "/models/base", "PaginatedBaseModels", 200)["values"]
+            if body["properties"]["baseModelName"] == name and body["locale"] == "en-US"
+        )
         endpoint = api.call(
             "POST", "/endpoints", "Endpoint", 201,
             json={"displayName": "base", "locale": "en-US", "model": {"self": base["self"]}},
