@@ -113,7 +113,7 @@ def test_a_worker_killed_mid_batch_costs_no_result(
 def test_workers_that_cannot_load_the_model_fail_every_input_quickly(
     bundle: ModelBundle, items: list[tuple[str, bytes]], tmp_path: Path
 ) -> None:
-    unloadable = dataclasses.replace(bundle, acoustic_model_dir=tmp_path)  # an empty folder
+    unloadable = dataclasses.replace(bundle, files={**bundle.files, "acoustic_model": tmp_path})
     clips = [item for item in items if item[0] != "broken.wav"] * 3
     outcomes = recognize_items(clips, unloadable, jobs=2)
     assert len(outcomes) == len(clips)

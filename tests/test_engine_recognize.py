@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import zipfile
@@ -174,7 +175,9 @@ def test_options_limit_alternatives_and_drop_word_timings(an4_audio: dict[str, A
 
 def test_a_model_that_does_not_load_is_a_model_error(tmp_path: Path) -> None:
     broken = load_bundle("base")
-    bad = type(broken)(**{**broken.__dict__, "acoustic_model_dir": tmp_path / "missing"})
+    bad = dataclasses.replace(
+        broken, files={**broken.files, "acoustic_model": tmp_path / "missing"}
+    )
     with pytest.raises(ModelError):
         PocketsphinxRecognizer(bad)
 
