@@ -42,7 +42,7 @@ def trained(
 def test_bundle_is_complete_and_verifies(trained: TrainedModel) -> None:
     assert trained.bundle.root is not None
     manifest = json.loads((trained.bundle.root / MANIFEST_NAME).read_text())
-    assert manifest["base"] == "base" and manifest["bundle_hash"]
+    assert manifest["base"] == "sphinx-en-us" and manifest["bundle_hash"]  # "base" resolved
     bundle = load_bundle(trained.bundle.root)  # verifies every file's hash
     assert bundle.acoustic_model_dir.name == "acoustic"
     assert bundle.language_model_path.name.endswith(".lm.bin")
