@@ -9,10 +9,11 @@ their transcript, while tests may use files up to 2 h.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voxtune.audio.types import Audio
 from voxtune.data.audio_check import (
     MAX_TRAINING_AUDIO_S,
     NOT_AUDIO,
@@ -24,7 +25,7 @@ from voxtune.data.kind import DatasetKind
 from voxtune.data.report import DatasetReport, ReportBuilder
 from voxtune.data.safezip import SafeZip, ZipLimits, ZipMember, open_zip, read_entries
 from voxtune.data.textio import decode_text, suspicious_text_note, text_lines
-from voxtune.errors import DatasetError
+from voxtune.errors import AudioError, DatasetError
 from voxtune.text import normalize_lexical
 from voxtune.units import Hertz, Seconds
 
@@ -86,6 +87,24 @@ def iter_audio(dataset: AcousticDataset) -> Iterator[tuple[Utterance, bytes]]:
     members = (utterance.member for utterance in dataset.utterances)
     audio = read_entries(dataset.source, dataset.limits, members)
     yield from zip(dataset.utterances, audio, strict=True)
+
+
+def iter_training_audio(
+    datasets: Iterable[AcousticDataset], sample_rate_hz: int = 16000
+) -> Iterator[tuple[Utterance, Audio]]:
+    """Each utterance training can learn from, decoded: files over 40 s (Azure's rule: text
+    only), empty transcripts and audio that does not decode (in the report) are skipped."""
+    from voxtune.audio import load_audio
+
+    for dataset in datasets:
+        for utterance, data in iter_audio(dataset):
+            if utterance.text_only or not utterance.normalized:
+                continue
+            try:
+                audio = load_audio(data, target_rate_hz=sample_rate_hz, name=utterance.name)
+            except AudioError:
+                continue
+            yield utterance, audio
 
 
 def _find_transcript(archive: SafeZip) -> ZipMember:

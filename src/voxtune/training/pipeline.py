@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from voxtune.audio import load_audio
-from voxtune.data import iter_audio
+from voxtune.data.acoustic import iter_training_audio
 from voxtune.engine.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
 from voxtune.engine.bundle import (
     ENGINE_WHISPER,
@@ -33,7 +32,7 @@ from voxtune.engine.bundle import (
 from voxtune.engine.formatting import formatter_from_files
 from voxtune.engine.whisper.finetune import FineTuneOptions
 from voxtune.engine.whisper.trainer import WhisperTrainingReport
-from voxtune.errors import AudioError, ConflictError, TrainingError
+from voxtune.errors import ConflictError, TrainingError
 from voxtune.lexicon import (
     Lexicon,
     PrunedPronunciation,
@@ -223,16 +222,10 @@ def _adapt(
     base: ModelBundle, corpus: TrainingCorpus, work: Path, options: TrainingOptions,
     progress: Progress,
 ) -> AdaptationReport:
-    utterances = []
-    for dataset in corpus.acoustic:
-        for utterance, data in iter_audio(dataset):
-            if utterance.text_only or not utterance.normalized:
-                continue  # Azure's rule: files over 40 s contribute their text only
-            try:
-                audio = load_audio(data, target_rate_hz=16000, name=utterance.name)
-            except AudioError:
-                continue  # the dataset report already lists it
-            utterances.append((utterance.name, audio, utterance.normalized))
+    utterances = [
+        (utterance.name, audio, utterance.normalized)
+        for utterance, audio in iter_training_audio(corpus.acoustic)
+    ]
     if not utterances:
         raise TrainingError("the Acoustic datasets contain no audio usable for adaptation")
 

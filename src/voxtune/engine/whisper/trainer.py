@@ -26,7 +26,7 @@ from typing import Any
 from voxtune.engine.bundle import ModelBundle
 from voxtune.engine.whisper.finetune import FineTuneOptions, TrainingExample, fine_tune
 from voxtune.engine.whisper.recognizer import language_of
-from voxtune.errors import AudioError, TrainingError
+from voxtune.errors import TrainingError
 from voxtune.units import Seconds
 
 Progress = Callable[[str, float], None]
@@ -75,18 +75,10 @@ def target_text(transcript: str) -> str:
 
 
 def _examples(datasets: Sequence[Any]) -> Iterator[TrainingExample]:
-    from voxtune.audio import load_audio
-    from voxtune.data import iter_audio
+    from voxtune.data.acoustic import iter_training_audio
 
-    for dataset in datasets:
-        for utterance, data in iter_audio(dataset):
-            if utterance.text_only or not utterance.normalized:
-                continue  # Azure's rule: files over 40 s contribute their text only
-            try:
-                audio = load_audio(data, target_rate_hz=16000, name=utterance.name)
-            except AudioError:
-                continue  # the dataset report already lists it
-            yield TrainingExample(utterance.name, audio.samples, target_text(utterance.transcript))
+    for utterance, audio in iter_training_audio(datasets):
+        yield TrainingExample(utterance.name, audio.samples, target_text(utterance.transcript))
 
 
 def prompt_from_text(sentences: Sequence[str]) -> str:
