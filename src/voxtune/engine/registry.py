@@ -85,7 +85,7 @@ BASE_MODELS: dict[str, BaseModel] = {
         BaseModel(
             SPHINX_EN_US,
             ENGINE_POCKETSPHINX,
-            "en-US base model (pocketsphinx)",
+            "base model (pocketsphinx)",
             "The en-US acoustic model, dictionary and language model of pocketsphinx; "
             "adapted by LM, lexicon and MAP acoustic adaptation",
             ("en-US",),
