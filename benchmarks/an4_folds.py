@@ -34,7 +34,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import voxtune.engine.hypotheses as hypotheses
+import voxtune.engine.sphinx.hypotheses as hypotheses
 from voxtune.data import iter_audio, parse_acoustic
 from voxtune.engine import (
     ModelBundle,
@@ -43,7 +43,7 @@ from voxtune.engine import (
     load_bundle,
     recognize_items,
 )
-from voxtune.engine.adapt import AdaptOptions
+from voxtune.engine.sphinx.adapt import AdaptOptions
 from voxtune.evaluation import evaluate_dataset
 from voxtune.scoring import score
 from voxtune.training import train

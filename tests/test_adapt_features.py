@@ -13,7 +13,8 @@ import numpy.typing as npt
 import pytest
 import soundfile as sf
 
-from voxtune.engine.adapt.features import (
+from voxtune.engine.bundle import base_bundle
+from voxtune.engine.sphinx.adapt.features import (
     FeatureSpec,
     NoSpeechEnergyError,
     batch_cmn,
@@ -22,8 +23,7 @@ from voxtune.engine.adapt.features import (
     read_cepstra_log,
     read_feature_spec,
 )
-from voxtune.engine.adapt.model import AcousticModel, load_acoustic_model
-from voxtune.engine.bundle import base_bundle
+from voxtune.engine.sphinx.adapt.model import AcousticModel, load_acoustic_model
 from voxtune.errors import ModelError
 
 BASE = base_bundle().acoustic_model_dir

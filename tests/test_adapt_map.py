@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voxtune.engine.adapt.map import map_means, map_mixture_weights, map_variances
-from voxtune.engine.adapt.mllr import estimate_mllr
-from voxtune.engine.adapt.model import AcousticModel, load_acoustic_model
-from voxtune.engine.adapt.stats import Accumulator, Statistics
 from voxtune.engine.bundle import base_bundle
+from voxtune.engine.sphinx.adapt.map import map_means, map_mixture_weights, map_variances
+from voxtune.engine.sphinx.adapt.mllr import estimate_mllr
+from voxtune.engine.sphinx.adapt.model import AcousticModel, load_acoustic_model
+from voxtune.engine.sphinx.adapt.stats import Accumulator, Statistics
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 import soundfile as sf
 
 from voxtune.audio import Audio
-from voxtune.engine.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
 from voxtune.engine.bundle import base_bundle
+from voxtune.engine.sphinx.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
 from voxtune.errors import InvalidInputError, ModelError
 
 BASE = base_bundle().acoustic_model_dir

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voxtune.engine.adapt import s3io
-from voxtune.engine.adapt.model import load_acoustic_model, save_acoustic_model
 from voxtune.engine.bundle import base_bundle
+from voxtune.engine.sphinx.adapt import s3io
+from voxtune.engine.sphinx.adapt.model import load_acoustic_model, save_acoustic_model
 from voxtune.errors import ModelError
 
 BASE = base_bundle().acoustic_model_dir

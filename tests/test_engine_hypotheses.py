@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from voxtune.engine.hypotheses import (
+from voxtune.engine.sphinx.hypotheses import (
     SENSCR_SHIFT_FACTOR,
     build_alternatives,
     lexical_text,

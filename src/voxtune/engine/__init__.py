@@ -11,7 +11,6 @@ from pathlib import Path
 
 from voxtune.engine.bundle import ModelBundle, load_bundle
 from voxtune.engine.parallel import ItemOutcome, recognize_files, recognize_items
-from voxtune.engine.pocketsphinx_engine import PocketsphinxRecognizer
 from voxtune.engine.recognizer import RecognitionOptions, RecognitionStream, Recognizer
 from voxtune.engine.registry import (
     BASE_MODELS,
@@ -20,7 +19,8 @@ from voxtune.engine.registry import (
     base_model,
     open_recognizer_for,
 )
-from voxtune.engine.streaming import PocketsphinxStream
+from voxtune.engine.sphinx.recognizer import PocketsphinxRecognizer
+from voxtune.engine.sphinx.streaming import PocketsphinxStream
 from voxtune.engine.types import (
     Alternative,
     FinalPhrase,

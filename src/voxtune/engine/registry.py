@@ -146,7 +146,7 @@ def open_recognizer_for(bundle: ModelBundle, options: RecognitionOptions | None)
 
 
 def _open_sphinx(bundle: ModelBundle, options: RecognitionOptions | None) -> Recognizer:
-    from voxtune.engine.pocketsphinx_engine import PocketsphinxRecognizer
+    from voxtune.engine.sphinx.recognizer import PocketsphinxRecognizer
 
     return PocketsphinxRecognizer(bundle, options)
 

@@ -14,7 +14,7 @@ domain LM and an adapted acoustic model, measured WER on held-out AN4 training s
 A lighter first pass keeps acoustically good words the domain LM would prune early. The
 bestpath-off settings cost general speech, though (smoke clips, AN4 model, mean tau 5: 0.31
 with lw 5 alone, 0.41 with lw 5 + bestpath off), and once the acoustic means were adapted more
-gently (mean tau 50, see engine/adapt/options.py) their AN4 gain shrank to noise (fold 0:
+gently (mean tau 50, see engine/sphinx/adapt/options.py) their AN4 gain shrank to noise (fold 0:
 lw 5 0.1125, + bestpath off 0.1112, + fwdflatlw 10 0.1162; smoke 0.269 / 0.280 / 0.323).
 So custom models change only `lw`, and keep the lattice posteriors for word confidences.
 """

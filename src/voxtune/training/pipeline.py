@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from voxtune.data.acoustic import iter_training_audio
-from voxtune.engine.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
 from voxtune.engine.bundle import (
     ENGINE_WHISPER,
     ModelBundle,
@@ -30,6 +29,7 @@ from voxtune.engine.bundle import (
     write_manifest,
 )
 from voxtune.engine.formatting import formatter_from_files
+from voxtune.engine.sphinx.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
 from voxtune.engine.whisper.finetune import FineTuneOptions
 from voxtune.engine.whisper.trainer import WhisperTrainingReport
 from voxtune.errors import ConflictError, TrainingError

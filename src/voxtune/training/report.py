@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from voxtune.engine.adapt import AdaptationReport
+from voxtune.engine.sphinx.adapt import AdaptationReport
 from voxtune.lexicon import LexiconBuild, PrunedPronunciation
 from voxtune.text.display import FormattingTestResult
 from voxtune.training.language_model import LanguageModelReport

@@ -24,21 +24,21 @@ import numpy.typing as npt
 
 from voxtune.audio.types import Audio
 from voxtune.engine.bundle import ModelBundle
-from voxtune.engine.hypotheses import (
+from voxtune.engine.recognizer import RecognitionOptions
+from voxtune.engine.segment import SpeechSpan, has_sound, join_short_phrases, split_phrases
+from voxtune.engine.sphinx.hypotheses import (
     build_alternatives,
     make_phrase,
     nbest_scores,
     nbest_word_confidences,
     phrase_words,
 )
-from voxtune.engine.recognizer import RecognitionOptions
-from voxtune.engine.segment import SpeechSpan, has_sound, join_short_phrases, split_phrases
 from voxtune.engine.types import Alternative, Phrase, RecognitionResult
 from voxtune.errors import EngineError, ModelError
 from voxtune.units import TICKS_PER_SECOND, Hertz, Ticks
 
 if TYPE_CHECKING:
-    from voxtune.engine.streaming import PocketsphinxStream
+    from voxtune.engine.sphinx.streaming import PocketsphinxStream
 
 Pcm16 = npt.NDArray[np.int16]
 
@@ -123,7 +123,7 @@ class PocketsphinxRecognizer:
         return RecognitionResult(duration, tuple(phrases), source=audio.name)
 
     def stream(self) -> PocketsphinxStream:
-        from voxtune.engine.streaming import PocketsphinxStream
+        from voxtune.engine.sphinx.streaming import PocketsphinxStream
 
         return PocketsphinxStream(self)
 

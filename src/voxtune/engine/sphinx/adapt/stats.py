@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from voxtune.engine.adapt.model import AcousticModel
+from voxtune.engine.sphinx.adapt.model import AcousticModel
 
 F64 = npt.NDArray[np.float64]
 

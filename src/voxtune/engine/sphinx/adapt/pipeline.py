@@ -18,22 +18,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voxtune.audio import Audio, resample
-from voxtune.engine.adapt.align import (
+from voxtune.engine.sphinx.adapt.align import (
     AlignerSettings,
     AlignmentOutcome,
     ProgressCallback,
     Utterance,
     collect_statistics,
 )
-from voxtune.engine.adapt.map import map_means, map_mixture_weights, map_variances
-from voxtune.engine.adapt.mllr import estimate_mllr
-from voxtune.engine.adapt.model import (
+from voxtune.engine.sphinx.adapt.map import map_means, map_mixture_weights, map_variances
+from voxtune.engine.sphinx.adapt.mllr import estimate_mllr
+from voxtune.engine.sphinx.adapt.model import (
     DECODER_VARIANCE_FLOOR,
     AcousticModel,
     load_acoustic_model,
     save_acoustic_model,
 )
-from voxtune.engine.adapt.options import (
+from voxtune.engine.sphinx.adapt.options import (
     FRAMES_PER_SECOND,
     AdaptationReport,
     AdaptOptions,
@@ -41,7 +41,7 @@ from voxtune.engine.adapt.options import (
     UtteranceFailure,
     validate_options,
 )
-from voxtune.engine.adapt.stats import Statistics
+from voxtune.engine.sphinx.adapt.stats import Statistics
 from voxtune.errors import InvalidInputError, TrainingError
 
 UtteranceInput = tuple[str, Audio | bytes, str]  # (id, audio or 16-bit PCM, lexical transcript)

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from voxtune.engine.adapt import s3io
-from voxtune.engine.adapt.features import FeatureSpec, read_feature_spec
+from voxtune.engine.sphinx.adapt import s3io
+from voxtune.engine.sphinx.adapt.features import FeatureSpec, read_feature_spec
 from voxtune.errors import ModelError
 
 MEANS = "means"

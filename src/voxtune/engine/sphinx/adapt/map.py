@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from voxtune.engine.adapt.s3io import Sendump, quantize
+from voxtune.engine.sphinx.adapt.s3io import Sendump, quantize
 
 F64 = npt.NDArray[np.float64]
 

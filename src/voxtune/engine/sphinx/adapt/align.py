@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from voxtune.engine.adapt.features import decoder_features, read_cepstra_log
-from voxtune.engine.adapt.model import AcousticModel, load_acoustic_model
-from voxtune.engine.adapt.stats import Accumulator, Statistics
+from voxtune.engine.sphinx.adapt.features import decoder_features, read_cepstra_log
+from voxtune.engine.sphinx.adapt.model import AcousticModel, load_acoustic_model
+from voxtune.engine.sphinx.adapt.stats import Accumulator, Statistics
 from voxtune.errors import TrainingError
 
 ProgressCallback = Callable[[int, int], None]  # (utterances done, total), like ProgressBar

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voxtune.engine.hypotheses import lexical_text
 from voxtune.engine.segment import PhraseSegmenter, SpeechSpan
+from voxtune.engine.sphinx.hypotheses import lexical_text
 from voxtune.engine.types import FinalPhrase, PartialHypothesis, StreamEvent
 from voxtune.errors import EngineError
 from voxtune.units import Seconds
 
 if TYPE_CHECKING:
-    from voxtune.engine.pocketsphinx_engine import Pcm16, PocketsphinxRecognizer
+    from voxtune.engine.sphinx.recognizer import Pcm16, PocketsphinxRecognizer
 
 PARTIAL_EVERY_S: Seconds = 0.25  # look at the live hypothesis at most this often (of audio)
 
@@ -152,7 +152,7 @@ class PocketsphinxStream:
             self._audio_start = keep_from
 
     def _ticks(self, samples: int) -> int:
-        from voxtune.engine.pocketsphinx_engine import ticks_of
+        from voxtune.engine.sphinx.recognizer import ticks_of
 
         return ticks_of(samples, self._rate)
 
