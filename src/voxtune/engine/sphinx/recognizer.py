@@ -26,6 +26,7 @@ from voxtune.audio.types import Audio
 from voxtune.engine.bundle import ModelBundle
 from voxtune.engine.recognizer import RecognitionOptions
 from voxtune.engine.segment import SpeechSpan, has_sound, join_short_phrases, split_phrases
+from voxtune.engine.sphinx.decoder import Pcm16, ticks_of
 from voxtune.engine.sphinx.hypotheses import (
     build_alternatives,
     make_phrase,
@@ -33,14 +34,10 @@ from voxtune.engine.sphinx.hypotheses import (
     nbest_word_confidences,
     phrase_words,
 )
+from voxtune.engine.sphinx.streaming import PocketsphinxStream
 from voxtune.engine.types import Alternative, Phrase, RecognitionResult
 from voxtune.errors import EngineError, ModelError
-from voxtune.units import TICKS_PER_SECOND, Hertz, Ticks
-
-if TYPE_CHECKING:
-    from voxtune.engine.sphinx.streaming import PocketsphinxStream
-
-Pcm16 = npt.NDArray[np.int16]
+from voxtune.units import Hertz
 
 
 def build_decoder(bundle: ModelBundle) -> Any:
@@ -62,10 +59,6 @@ def build_decoder(bundle: ModelBundle) -> Any:
 
 def to_pcm16(samples: npt.NDArray[np.float32]) -> Pcm16:
     return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
-
-
-def ticks_of(samples: int, sample_rate_hz: Hertz) -> Ticks:
-    return samples * TICKS_PER_SECOND // sample_rate_hz
 
 
 class PocketsphinxRecognizer:
@@ -123,8 +116,6 @@ class PocketsphinxRecognizer:
         return RecognitionResult(duration, tuple(phrases), source=audio.name)
 
     def stream(self) -> PocketsphinxStream:
-        from voxtune.engine.sphinx.streaming import PocketsphinxStream
-
         return PocketsphinxStream(self)
 
     def decode_span(self, pcm: Pcm16, offset_sample: int) -> Phrase | None:

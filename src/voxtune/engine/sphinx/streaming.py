@@ -14,18 +14,14 @@ that adapts to the audio heard so far. Offsets count from the first byte fed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from voxtune.engine.segment import PhraseSegmenter, SpeechSpan
+from voxtune.engine.sphinx.decoder import Pcm16, SharedDecoder, ticks_of
 from voxtune.engine.sphinx.hypotheses import lexical_text
 from voxtune.engine.types import FinalPhrase, PartialHypothesis, StreamEvent
 from voxtune.errors import EngineError
 from voxtune.units import Seconds
-
-if TYPE_CHECKING:
-    from voxtune.engine.sphinx.recognizer import Pcm16, PocketsphinxRecognizer
 
 PARTIAL_EVERY_S: Seconds = 0.25  # look at the live hypothesis at most this often (of audio)
 
@@ -33,7 +29,7 @@ PARTIAL_EVERY_S: Seconds = 0.25  # look at the live hypothesis at most this ofte
 class PocketsphinxStream:
     """RecognitionStream over a PocketsphinxRecognizer; feed 16-bit mono PCM at its rate."""
 
-    def __init__(self, recognizer: PocketsphinxRecognizer) -> None:
+    def __init__(self, recognizer: SharedDecoder) -> None:
         self._rec = recognizer
         self._rate = recognizer.sample_rate_hz
         self._segmenter = PhraseSegmenter(
@@ -152,8 +148,6 @@ class PocketsphinxStream:
             self._audio_start = keep_from
 
     def _ticks(self, samples: int) -> int:
-        from voxtune.engine.sphinx.recognizer import ticks_of
-
         return ticks_of(samples, self._rate)
 
     def _check_open(self) -> None:
