@@ -30,6 +30,8 @@ from voxtune.engine.bundle import (
 )
 from voxtune.engine.formatting import formatter_from_files
 from voxtune.engine.sphinx.adapt import AdaptationReport, AdaptOptions, adapt_acoustic_model
+from voxtune.engine.sphinx.decoder_options import CUSTOM_DECODER_OPTIONS
+from voxtune.engine.sphinx.language_model import build_language_model, vocabulary_oov_rate
 from voxtune.engine.whisper.finetune import FineTuneOptions
 from voxtune.engine.whisper.trainer import WhisperTrainingReport
 from voxtune.errors import ConflictError, TrainingError
@@ -40,9 +42,7 @@ from voxtune.lexicon import (
     prune_unheard_variants,
     read_phone_set,
 )
-from voxtune.training.decoding import CUSTOM_DECODER_OPTIONS
 from voxtune.training.inputs import TrainingCorpus, TrainingInputs, read_corpus
-from voxtune.training.language_model import build_language_model, vocabulary_oov_rate
 from voxtune.training.report import (
     TrainingReport,
     formatting_tests_summary,

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from voxtune.engine.sphinx.adapt import AdaptationReport
+from voxtune.engine.sphinx.language_model import LanguageModelReport
 from voxtune.lexicon import LexiconBuild, PrunedPronunciation
 from voxtune.text.display import FormattingTestResult
-from voxtune.training.language_model import LanguageModelReport
 from voxtune.units import Seconds
 
 MAX_LISTED_WORDS = 500  # the report lists added words up to this many (counts stay exact)
@@ -77,7 +77,7 @@ class TrainingReport:
     acoustic: AdaptationReport | None  # None: no audio, or adaptation switched off
     formatting_files: tuple[str, ...]
     formatting_tests: FormattingTestsSummary
-    decoder_options: dict[str, Any]  # what the model is served with (training/decoding.py)
+    decoder_options: dict[str, Any]  # what the model is served with (sphinx/decoder_options.py)
     elapsed_s: Seconds
 
     def to_json(self) -> dict[str, Any]:

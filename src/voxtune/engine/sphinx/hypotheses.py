@@ -5,7 +5,7 @@ Confidences
 Word confidence is pocketsphinx's lattice posterior for the word (`seg().prob`, forward-backward
 over the word lattice with the decoder's acoustic scale), clamped to [0, 1]. That posterior is
 only computed by the bestpath search; a decoder run with bestpath off (custom models: see
-training/decoding.py) reports 1.0 for every word, so its word confidence is the N-best
+engine/sphinx/decoder_options.py) reports 1.0 for every word, so its word confidence is the N-best
 posterior instead: the share of the N-best mass (below) whose text keeps that word where the
 best path has it (`nbest_word_confidences`).
 
