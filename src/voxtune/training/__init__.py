@@ -6,7 +6,8 @@
 """
 
 from voxtune.training.inputs import TrainingInputs
-from voxtune.training.pipeline import TrainedModel, TrainingOptions, train
+from voxtune.training.options import TrainingOptions
+from voxtune.training.pipeline import TrainedModel, train
 from voxtune.training.report import TrainingReport
 
 __all__ = ["TrainedModel", "TrainingInputs", "TrainingOptions", "TrainingReport", "train"]

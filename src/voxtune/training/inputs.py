@@ -7,6 +7,7 @@ a parser rejected are listed in the dataset's report, which goes into the traini
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from voxtune.data import (
     parse_pronunciation,
 )
 from voxtune.data.markdown_types import LIST_REFERENCE
+from voxtune.engine.bundle import file_sha256
 from voxtune.errors import DatasetError, InvalidInputError
 from voxtune.lexicon import (
     PhoneSet,
@@ -98,6 +100,17 @@ def read_corpus(inputs: TrainingInputs, phone_set: PhoneSet, locale: str) -> Tra
     if not corpus.sentences:
         raise DatasetError("the datasets contain no usable text or transcripts to train on")
     return corpus
+
+
+def dataset_hashes(inputs: TrainingInputs) -> dict[str, str]:
+    """sha256 of each dataset file (and of the inline text), for the manifest and the report."""
+    paths = [*inputs.acoustic, *inputs.text, *inputs.markdown, *inputs.pronunciation,
+             *inputs.formatting]
+    hashes = {str(p): file_sha256(p) for p in paths}
+    if inputs.inline_text:
+        joined = "\n".join(inputs.inline_text).encode()
+        hashes["inline-text"] = hashlib.sha256(joined).hexdigest()
+    return hashes
 
 
 def _add_markdown(corpus: TrainingCorpus, path: Path, phone_set: PhoneSet, locale: str) -> None:

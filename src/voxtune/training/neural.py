@@ -13,7 +13,9 @@ from voxtune.engine.registry import SPHINX_EN_US, base_model
 from voxtune.engine.whisper.finetune import FineTuneOptions
 from voxtune.engine.whisper.trainer import WhisperInputs, WhisperTrainingReport, train_whisper
 from voxtune.lexicon import read_phone_set
-from voxtune.training.inputs import TrainingInputs, read_corpus
+from voxtune.training.inputs import TrainingInputs, dataset_hashes, read_corpus
+from voxtune.training.options import TrainingOptions
+from voxtune.training.outputs import REPORT_FILE, write_formatting
 from voxtune.training.report import formatting_tests_summary
 
 Progress = Any
@@ -34,6 +36,19 @@ def pronunciation_rewrites(paths: list[Path]) -> list[tuple[str, str]]:
 def rewrites_file(pairs: list[tuple[str, str]]) -> tuple[str, bytes]:
     lines = ["#rewrite", *(f"{spoken}\t{display}" for spoken, display in pairs)]
     return REWRITES_FILE, ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def train_neural_model(
+    base: ModelBundle, inputs: TrainingInputs, work: Path, options: TrainingOptions,
+    progress: Progress,
+) -> tuple[dict[str, Any], WhisperTrainingReport]:
+    """The engine's manifest fields (which files are its model) and the report, written."""
+    manifest, report, formatting = train_neural_into(
+        base, inputs, work, options.locale, options.fine_tune, options.checkpoint_dir,
+        dataset_hashes(inputs), progress,
+    )
+    write_formatting(formatting, work)
+    return manifest, report.write(work / REPORT_FILE)
 
 
 def train_neural_into(
