@@ -112,7 +112,7 @@ def test_zip_with_parent_entries_is_reported_and_nothing_escapes(
     client: tuple[HttpClient, str, Path],
     azure_samples: Path,
 ) -> None:
-    from voxtune.jobs.worker import JobContext
+    from voxtune.jobs.kinds import JobContext
     from voxtune.service.runners import import_dataset  # run the job inline (no workers)
 
     test_client, key, home = client

@@ -22,16 +22,12 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from voxtune.jobs.kinds import JobContext, KindsFactory
 from voxtune.jobs.queue import Job
 
-if TYPE_CHECKING:
-    from voxtune.jobs.worker import JobContext, JobKind
-
-KindsFactory = Callable[[], Mapping[str, "JobKind"]]  # picklable: module function or partial
 POLL_S = 0.2  # how often the parent looks at the lease, the stop flag and the child
 KILL_WAIT_S = 5.0  # after SIGKILL, how long to wait for the child to be reaped
 
@@ -118,8 +114,6 @@ def _picklable(error: BaseException) -> bytes:
 
 
 def _child_main(factory: KindsFactory, job: Job, pipe: Connection) -> None:
-    from voxtune.jobs.worker import JobContext
-
     os.setsid()  # a process group of our own: what this job starts can be killed together
     threading.Thread(target=_exit_with_parent, args=(pipe,), daemon=True).start()
     lock = threading.Lock()

@@ -18,38 +18,14 @@ import socket
 import threading
 import traceback
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 from voxtune.errors import VoxtuneError
-from voxtune.jobs.isolation import JobAbandoned, KindsFactory, run_isolated
+from voxtune.jobs.isolation import JobAbandoned, run_isolated
+from voxtune.jobs.kinds import JobContext, JobKind, KindsFactory
 from voxtune.jobs.queue import Job, JobQueue
 
 log = logging.getLogger(__name__)
-
-FailureHook = Callable[[Job, VoxtuneError], None]
-
-
-@dataclass
-class JobContext:
-    job: Job
-    _progress: float | None = field(default=None, repr=False)
-    lost: threading.Event = field(default_factory=threading.Event)
-    on_progress: Callable[[float], None] | None = None  # in a child: relays to the parent
-
-    def progress(self, fraction: float) -> None:
-        """Report progress 0..1; the next heartbeat stores it."""
-        self._progress = max(0.0, min(1.0, fraction))
-        if self.on_progress is not None:
-            self.on_progress(self._progress)
-
-
-@dataclass(frozen=True)
-class JobKind:
-    run: Callable[[JobContext], None]
-    on_failed: FailureHook  # marks the job's entity Failed with the error
-    isolated: bool = False  # CPU-bound: run in a child process when the worker can
-
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

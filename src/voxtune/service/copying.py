@@ -30,7 +30,7 @@ import httpx
 from sqlalchemy import insert, select, update
 
 from voxtune.errors import AuthError, DatasetError, InvalidInputError, NotFoundError
-from voxtune.jobs.worker import JobContext
+from voxtune.jobs.kinds import JobContext
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.fetch import FetchPolicy, check_url

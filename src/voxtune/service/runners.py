@@ -9,9 +9,8 @@ import shutil
 from typing import Any
 
 from voxtune.errors import DatasetError, NotFoundError, VoxtuneError
-from voxtune.jobs.isolation import KindsFactory
+from voxtune.jobs.kinds import JobContext, JobKind, KindsFactory
 from voxtune.jobs.queue import Job
-from voxtune.jobs.worker import JobContext, JobKind
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services, open_services
 from voxtune.service.copying import COPY_JOB, copy_model

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from voxtune.errors import VoxtuneError
-from voxtune.jobs.worker import JobContext
+from voxtune.jobs.kinds import JobContext
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.datasets import content_key
