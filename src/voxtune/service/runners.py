@@ -18,8 +18,9 @@ from voxtune.service.datasets import BLOB_PREFIX as DATASETS
 from voxtune.service.datasets import IMPORT_JOB, content_key
 from voxtune.service.evaluations import BLOB_PREFIX as EVALUATIONS
 from voxtune.service.evaluations import EVALUATE_JOB
-from voxtune.service.fetch import FetchPolicy, stream_url
+from voxtune.service.fetch import stream_url
 from voxtune.service.files import add_file, add_json_file
+from voxtune.service.job_steps import fetch_policy, finish, start
 from voxtune.service.models import (
     BLOB_PREFIX as MODELS,
 )
@@ -35,14 +36,7 @@ from voxtune.service.transcribe_job import run_transcription
 from voxtune.service.transcriptions import TRANSCRIBE_JOB
 from voxtune.service.views import BASE_MODEL_ID
 from voxtune.settings import Settings
-from voxtune.store.records import Entity
 
-_EVENT_PREFIX = {
-    "datasets": "dataset",
-    "models": "model",
-    "evaluations": "evaluation",
-    "transcriptions": "transcription",
-}
 CONTENT_FILE_KINDS = {
     "Acoustic": "AcousticDataArchive",
     "AudioFiles": "AcousticDataArchive",
@@ -51,32 +45,6 @@ CONTENT_FILE_KINDS = {
     "Pronunciation": "PronunciationData",
     "OutputFormatting": "OutputFormattingData",
 }
-
-
-def fetch_policy(services: Services) -> FetchPolicy:
-    settings = services.settings
-    return FetchPolicy(
-        allow_private=settings.allow_private_content_urls,
-        max_bytes=settings.content_url_max_bytes,
-        timeout_s=settings.content_url_timeout_s,
-        max_redirects=settings.content_url_max_redirects,
-    )
-
-
-def start(services: Services, table: str, entity_id: str) -> Entity | None:
-    """The job's entity, now Running; None when it was deleted meanwhile."""
-    try:
-        entity = entities.get(services, table, entity_id)
-    except NotFoundError:
-        return None
-    entity = entities.save(services, entity.with_changes(status="Running"))
-    webhooks.notify(services, f"{_EVENT_PREFIX[table]}Processing", entity)
-    return entity
-
-
-def finish(services: Services, entity: Entity, status: str, properties: dict[str, Any]) -> None:
-    entity = entities.save(services, entity.with_changes(status=status, properties=properties))
-    webhooks.notify(services, f"{_EVENT_PREFIX[entity.table]}Completion", entity)
 
 
 def failure_hook(services: Services, table: str) -> Any:

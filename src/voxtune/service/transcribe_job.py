@@ -13,6 +13,7 @@ from voxtune.service.context import Services
 from voxtune.service.datasets import content_key
 from voxtune.service.fetch import FetchPolicy, stream_url, url_file_name
 from voxtune.service.files import add_json_file
+from voxtune.service.job_steps import fetch_policy, finish, start
 from voxtune.service.models import bundle_location
 from voxtune.service.transcriptions import BLOB_PREFIX
 from voxtune.store.records import Entity
@@ -49,7 +50,6 @@ def run_transcription(services: Services, context: JobContext) -> None:
     from voxtune.engine.azure_json import result_json
     from voxtune.engine.formatting import bundle_formatter
     from voxtune.engine.types import RecognitionResult
-    from voxtune.service.runners import fetch_policy, finish, start
     from voxtune.text.display import DisplayOptions
 
     entity = start(services, "transcriptions", context.job.entity_id)
