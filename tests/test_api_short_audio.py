@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from test_api_support import base_model_endpoint, live_server
-from voxtune.service.recognize_short import ShortAudioRequest, recognize_to_json
+from voxtune.realtime.short_audio import ShortAudioRequest, recognize_to_json
 from voxtune.text.profanity import ProfanityMode
 
 PATH = "/speech/recognition/conversation/cognitiveservices/v1"

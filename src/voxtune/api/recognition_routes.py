@@ -18,21 +18,21 @@ from fastapi.responses import JSONResponse
 from voxtune.api.auth import KEY_HEADER, check_credentials
 from voxtune.api.deps import ServicesDep
 from voxtune.errors import InvalidInputError, VoxtuneError
-from voxtune.service.context import Services
-from voxtune.service.realtime_query import model_location
-from voxtune.service.recognize_short import (
-    MAX_SHORT_AUDIO_BYTES,
-    parse_request,
-    recognize_short,
-)
-from voxtune.service.speech_session import (
+from voxtune.realtime.query import model_location
+from voxtune.realtime.session import (
     ConnectionSettings,
     SpeechSession,
     connection_settings,
 )
-from voxtune.service.stream_worker import StreamWorker
+from voxtune.realtime.short_audio import (
+    MAX_SHORT_AUDIO_BYTES,
+    parse_request,
+    recognize_short,
+)
+from voxtune.realtime.stream_worker import StreamWorker
+from voxtune.realtime.usp import parse_binary, parse_text
+from voxtune.service.context import Services
 from voxtune.service.transcribe_now import Transcriber
-from voxtune.service.usp import parse_binary, parse_text
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/speech/recognition")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from voxtune.errors import InvalidInputError
+from voxtune.realtime.query import model_location, output_options
 from voxtune.service.context import Services
-from voxtune.service.realtime_query import model_location, output_options
 from voxtune.service.transcribe_now import Transcriber, loaded_model
 from voxtune.text.profanity import ProfanityMode
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from voxtune.errors import InvalidInputError
-from voxtune.service.realtime_query import PROFANITY, output_options
-from voxtune.service.stream_worker import StreamWorker, TurnSettings
-from voxtune.service.usp import StreamFormat, UspMessage, split_wav_header, text_message
+from voxtune.realtime.query import PROFANITY, output_options
+from voxtune.realtime.stream_worker import StreamWorker, TurnSettings
+from voxtune.realtime.usp import StreamFormat, UspMessage, split_wav_header, text_message
 from voxtune.text.profanity import ProfanityMode
 
 Send = Callable[[str], Awaitable[None]]

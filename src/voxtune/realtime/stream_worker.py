@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voxtune.errors import VoxtuneError
-from voxtune.service.usp import StreamFormat
+from voxtune.realtime.usp import StreamFormat
 from voxtune.text.profanity import ProfanityMode
 
 STOP_TIMEOUT_S = 5.0

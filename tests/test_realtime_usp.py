@@ -20,9 +20,9 @@ from websockets.sync.client import connect
 from test_api_support import live_server
 from test_jobs_support import process_children
 from voxtune.errors import InvalidInputError
-from voxtune.service.speech_session import SpeechSession, connection_settings
-from voxtune.service.stream_worker import PcmConverter, StreamWorker
-from voxtune.service.usp import (
+from voxtune.realtime.session import SpeechSession, connection_settings
+from voxtune.realtime.stream_worker import PcmConverter, StreamWorker
+from voxtune.realtime.usp import (
     StreamFormat,
     parse_binary,
     parse_text,
