@@ -153,3 +153,24 @@ def test_a_failing_test_line_reports_what_the_rules_gave() -> None:
     summary = formatting_tests_summary(results)
     assert (summary.passed, summary.failed) == (1, 1)
     assert summary.failures == ((5, "call acme", "Call Acme Inc", "Call ACME"),)
+
+
+def test_an_engines_written_text_keeps_its_casing_and_punctuation_under_the_models_rules() -> None:
+    rules = FormattingRules(
+        rewrites=(Rewrite("acme corp", "Acme Corporation", 1),),
+        profanity=(ProfanityPhrase("fake word", 2),),
+    )
+    formatter = DisplayFormatter(rules)
+    lexical = "mr smith of acme corp paid five dollars a fake word"
+    written = "Mr. Smith of acme corp paid $5, a fake word"
+    forms = formatter.forms(lexical, DisplayOptions(), written)
+    assert forms.display == "Mr. Smith of Acme Corporation paid $5, a **** ****."
+    assert forms.itn == "mr smith of acme corp paid $5 a fake word"  # from the lexical words
+    assert forms.lexical == lexical
+    plain_options = DisplayOptions(profanity="None", punctuation="None")
+    plain = formatter.display(lexical, plain_options, written)
+    assert plain == "Mr Smith of Acme Corporation paid $5 a fake word"
+    assert formatter.display("a question", DisplayOptions(), "Is it 3.5? Yes.") == "Is it 3.5? Yes."
+    assert formatter.display("is it", PLAIN, "is it 3.5? yes.") == "Is it 3.5 yes"
+    # without written text the lexical words are formatted as before
+    assert formatter.display("hello world") == "Hello world."

@@ -45,7 +45,7 @@ def alternative_json(
 ) -> dict[str, Any]:
     return {
         "confidence": round(alternative.confidence, 4),
-        **_forms_json(formatter.forms(alternative.lexical, options)),
+        **_forms_json(formatter.forms(alternative.lexical, options, alternative.display)),
         "words": [word_json(w) for w in alternative.words],
     }
 
@@ -69,7 +69,7 @@ def combined_forms(
 ) -> DisplayForms:
     """Consecutive phrases' forms: each phrase formatted on its own (a phrase is a sentence
     for punctuation), then joined."""
-    forms = [formatter.forms(p.lexical, options) for p in phrases if p.lexical]
+    forms = [formatter.forms(p.lexical, options, p.display) for p in phrases if p.lexical]
     return DisplayForms(
         " ".join(f.lexical for f in forms),
         " ".join(f.itn for f in forms),
@@ -129,12 +129,13 @@ def speech_phrase_json(
                 " ".join(p.lexical for p in phrases),
                 min(p.confidence for p in phrases),
                 tuple(w for p in phrases for w in p.words),
+                " ".join(p.display for p in phrases) if all(p.display for p in phrases) else "",
             )
         ]
     )
     nbest = []
     for alternative in alternatives:
-        forms = formatter.forms(alternative.lexical, options)
+        forms = formatter.forms(alternative.lexical, options, alternative.display)
         entry: dict[str, Any] = {
             "Confidence": round(alternative.confidence, 4),
             "Lexical": forms.lexical,

@@ -24,6 +24,9 @@ class Alternative:
     lexical: str
     confidence: float
     words: tuple[Word, ...] = ()
+    # The engine's own written form (Whisper's casing, punctuation and digits); "" when an
+    # engine outputs lexical words only and display formatting writes them (sphinx)
+    display: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class Phrase:
     @property
     def words(self) -> tuple[Word, ...]:
         return self.best.words
+
+    @property
+    def display(self) -> str:
+        return self.best.display
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ def recognize_to_json(
         {
             "offsetMilliseconds": phrase.offset_ticks // TICKS_PER_MS,
             "durationMilliseconds": phrase.duration_ticks // TICKS_PER_MS,
-            "text": formatter.display(phrase.lexical, options),
+            "text": formatter.display(phrase.lexical, options, phrase.display),
             "words": [
                 {
                     "text": word.text,

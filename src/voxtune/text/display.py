@@ -6,6 +6,10 @@
     display     "Remind me to buy 5 pencils."       + names cased, #rewrite rules, dictated and
                                                     automatic punctuation, profanity per mode
 
+An engine that writes text itself (Whisper: casing, punctuation, digits) hands that `written`
+form over; display then starts from it instead of from the lexical words, and the model's
+rules, profanity and punctuation modes apply to it the same way.
+
 The order follows what the OutputFormatting rules are written against (FORMATS.md): #itn
 patterns see digits ("cat-\\d"), #rewrite originals see the ITN form ("1 star motors"), and
 profanity is handled last so a rewrite can neither hide nor re-expose a profane word. A
@@ -103,12 +107,16 @@ class DisplayFormatter:
             locale, (phrase.phrase for phrase in self.rules.profanity)
         )
 
-    def forms(self, lexical: str, options: DisplayOptions | None = None) -> DisplayForms:
+    def forms(
+        self, lexical: str, options: DisplayOptions | None = None, written: str = ""
+    ) -> DisplayForms:
         options = options or DisplayOptions()
         words = " ".join(lexical.lower().split())
         itn = inverse_normalize(words) if self._english else words
         itn = apply_itn_rules(itn, self._itn_rules)
         masked_itn = self._profanity.apply(itn, "Masked")
+        if " ".join(written.split()):
+            return DisplayForms(lexical, itn, masked_itn, self._written(written, options))
         text = _true_case(itn) if self._english else itn
         text = self._rewriter.apply(text)
         if options.punctuation in ("Dictated", "DictatedAndAutomatic") and self._english:
@@ -118,16 +126,43 @@ class DisplayFormatter:
             text = _end_sentence(text, self._english and _is_question(words))
         return DisplayForms(lexical, itn, masked_itn, _capitalize_sentences(text))
 
-    def display(self, lexical: str, options: DisplayOptions | None = None) -> str:
-        return self.forms(lexical, options).display
+    def _written(self, written: str, options: DisplayOptions) -> str:
+        """An engine's own text: its casing and numbers kept, its punctuation kept only in the
+        modes with automatic punctuation."""
+        text = apply_itn_rules(" ".join(written.split()), self._itn_rules)
+        text = self._rewriter.apply(text)
+        if options.punctuation in ("None", "Dictated"):
+            text = _strip_punctuation(text)
+        if options.punctuation == "Dictated" and self._english:
+            text = _dictated_punctuation(text)
+        text = self._profanity.apply(text, options.profanity)
+        if options.punctuation in ("Automatic", "DictatedAndAutomatic") and text:
+            text = _end_sentence(text, False)
+        return _capitalize_sentences(text)
+
+    def display(
+        self, lexical: str, options: DisplayOptions | None = None, written: str = ""
+    ) -> str:
+        return self.forms(lexical, options, written).display
 
     def run_tests(self) -> tuple[FormattingTestResult, ...]:
         options = DisplayOptions(profanity="Masked", punctuation="None")
         return tuple(
-            FormattingTestResult(test.line, test.lexical, test.expected,
-                                 self.display(test.lexical, options))
+            FormattingTestResult(
+                test.line, test.lexical, test.expected, self.display(test.lexical, options)
+            )
             for test in self.rules.tests
         )
+
+
+_MARKS = ".,?!;:"
+
+
+def _strip_punctuation(text: str) -> str:
+    """Sentence marks at the edges of words go ("Hello, world." -> "Hello world"); marks
+    inside a token stay ("3.5", "example.com")."""
+    tokens = (token.strip(_MARKS + '"') for token in text.split())
+    return " ".join(token for token in tokens if token)
 
 
 def _true_case(text: str) -> str:
