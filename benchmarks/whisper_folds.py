@@ -55,11 +55,13 @@ def train(args: argparse.Namespace) -> None:
             if speaker(utterance.name) not in held_out:
                 audio = load_audio(data, target_rate_hz=16000)
                 yield TrainingExample(utterance.name, audio.samples,
-                                      target_text(utterance.transcript))
+                                      target_text(utterance.transcript,
+                                                  not args.lowercase_targets))
 
     model = load_torch_model(base)
     options = FineTuneOptions(learning_rate=args.lr, epochs=args.epochs,
-                              base_weight=args.base_weight, joined_every=args.joined_every)
+                              base_weight=args.base_weight, joined_every=args.joined_every,
+                              spec_augment=args.spec_augment, adapter_rank=args.rank)
     started = time.monotonic()
     report = fine_tune(model, examples(), [*tok.sot_sequence, tok.no_timestamps],
                        lambda s: tok.encode(" " + s), tok.eot, args.out / "work", options,
@@ -78,6 +80,30 @@ def _smoke_zip() -> bytes:
     return out.getvalue()
 
 
+def _smoke_long_zip() -> bytes:
+    """The five LibriVox smoke clips (consecutive sentences of one chapter) as one recording,
+    0.3 s apart: long-form read speech without a pause long enough to cut at, for choices
+    that general/dev.zip (reported, never tuned on) must not make."""
+    import numpy as np
+    import soundfile
+
+    from voxtune.audio import load_audio
+
+    clips = sorted((SHARED / "smoke").glob("*.wav"))
+    lines = (SHARED / "smoke" / "trans.txt").read_text("utf-8-sig").splitlines()
+    words = dict(line.split("\t", 1) for line in lines if "\t" in line)
+    gap = np.zeros(4800, dtype=np.float32)
+    samples = np.concatenate([part for clip in clips for part in
+                              (load_audio(clip.read_bytes(), target_rate_hz=16000).samples, gap)])
+    wav, out = io.BytesIO(), io.BytesIO()
+    soundfile.write(wav, samples, 16000, format="WAV", subtype="PCM_16")
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("long.wav", wav.getvalue())
+        archive.writestr("trans.txt", "long.wav\t" + " ".join(
+            words[c.name].strip() for c in clips) + "\n")
+    return out.getvalue()
+
+
 def score(args: argparse.Namespace) -> None:
     from voxtune.audio import load_audio
     from voxtune.data import iter_audio, parse_acoustic
@@ -86,7 +112,8 @@ def score(args: argparse.Namespace) -> None:
 
     bundle = load_bundle(args.model) if not Path(args.model).is_dir() else ModelBundle(
         name=args.model, locale="en-US", engine="whisper", files={"model": Path(args.model)},
-        decoder_options={"cropped_window": args.cropped, "compute_type": args.compute_type},
+        decoder_options={"cropped_window": args.cropped, "compute_type": args.compute_type,
+                         "whole_up_to_s": args.whole_up_to},
         root=Path(args.model))
     recognizer = open_recognizer(bundle)
     for name in args.sets.split(","):
@@ -96,6 +123,8 @@ def score(args: argparse.Namespace) -> None:
             held_out = fold_speakers(dataset, int(name[4:]))
         elif name == "smoke":
             dataset = parse_acoustic(_smoke_zip())
+        elif name == "smokelong":
+            dataset = parse_acoustic(_smoke_long_zip())
         else:
             dataset = parse_acoustic({"dev": SHARED / "an4" / "dev.zip",
                                       "general": SHARED / "general" / "dev.zip"}[name])
@@ -108,7 +137,10 @@ def score(args: argparse.Namespace) -> None:
             triples.append((utterance.name, utterance.normalized,
                             recognizer.recognize(audio).lexical))
         rtf = (time.monotonic() - started) / audio_s
-        print(f"{name}: WER {score_pairs(triples).wer:.4f} ({len(triples)} utts), RTF {rtf:.3f}")
+        scores = score_pairs(triples)
+        print(f"{name}: WER {scores.wer:.4f} ({len(triples)} utts, {scores.word_count} words, "
+              f"S/D/I {scores.substitution_count}/{scores.deletion_count}/"
+              f"{scores.insertion_count}), RTF {rtf:.3f}")
 
 
 def main() -> None:
@@ -118,14 +150,23 @@ def main() -> None:
     t.add_argument("--base", default="whisper-base")
     t.add_argument("--out", type=Path, required=True)
     t.add_argument("--fold", type=int, default=0)
-    t.add_argument("--lr", type=float, default=5e-5)
+    t.add_argument("--lr", type=float, default=5e-4)
     t.add_argument("--epochs", type=int, default=1)
     t.add_argument("--base-weight", type=float, default=0.0)
     t.add_argument("--joined-every", type=int, default=0)
+    t.add_argument("--spec-augment", action="store_true")
+    t.add_argument("--natural", action="store_true", help="(the default now; ignored)")
+    t.add_argument("--lowercase-targets", action="store_true",
+                   help="ALL-CAPS transcripts lowercased (session 5's targets)")
+    t.add_argument("--rank", type=int, default=32,
+                   help="LoRA adapters of this rank (0: all weights)")
     s = commands.add_parser("score")
     s.add_argument("--model", required=True, help="a base model name or a CTranslate2 folder")
     s.add_argument("--cropped", action="store_true", help="decode with the cropped window")
     s.add_argument("--compute-type", default="int8")
+    s.add_argument("--whole-up-to", type=float, default=30.0,
+                   help="audio up to this long is one phrase (a trained model: its longest "
+                        "training utterance, report.json's longest_s)")
     s.add_argument("--sets", default="fold0,smoke")
     args = parser.parse_args()
     {"train": train, "score": score}[args.command](args)

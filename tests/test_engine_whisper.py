@@ -152,3 +152,89 @@ def test_a_stream_gives_partials_then_the_phrase(model_cache: Path, smoke_dir: P
     assert partials and all(p.lexical for p in partials)
     assert "young man" in " ".join(finals)
     assert partials[0].lexical.split()[0] == " ".join(finals).split()[0]
+
+
+def test_whispers_own_text_is_the_display_form(model_cache: Path, smoke_dir: Path) -> None:
+    from voxtune.engine.azure_json import result_json
+    from voxtune.engine.formatting import bundle_formatter
+    from voxtune.text.display import DisplayOptions
+
+    recognizer = open_recognizer(TINY)
+    result = recognizer.recognize(load_audio(smoke_dir / "jfk.flac"))
+    combined = result_json(result, formatter=bundle_formatter(recognizer.bundle))[
+        "combinedRecognizedPhrases"
+    ][0]
+    assert "Americans" in combined["display"] and "," in combined["display"]
+    assert combined["lexical"] == result.lexical and "americans" in combined["lexical"]
+    plain = result_json(
+        result,
+        formatter=bundle_formatter(recognizer.bundle),
+        options=DisplayOptions(punctuation="None"),
+    )["combinedRecognizedPhrases"][0]["display"]
+    assert "Americans" in plain and "," not in plain and "." not in plain
+
+
+def test_a_fine_tuned_model_cuts_long_audio_at_pauses_with_the_text_before_as_context(
+    model_cache: Path, smoke_dir: Path
+) -> None:
+    from dataclasses import replace
+
+    base = load_bundle(TINY)
+    # decoded as a model fine-tuned on utterances of at most 3 s would be
+    tuned = replace(base, decoder_options={"cropped_window": True, "whole_up_to_s": 3.0})
+    recognizer = open_recognizer(tuned)
+    result = recognizer.recognize(load_audio(smoke_dir / "jfk.flac"))
+    assert len(result.phrases) >= 3  # cut at JFK's pauses, not decoded as one 11 s phrase
+    assert all(p.duration_ticks <= 30 * 10**7 for p in result.phrases)
+    assert "your country" in result.lexical
+    first = result.phrases[0]
+    context = recognizer.prompt([first])
+    assert context[0] == recognizer.tokenizer.sot_prev
+    assert recognizer.tokenizer.decode(context[1 : context.index(recognizer.tokenizer.sot)]) == (
+        " " + first.display
+    )
+    assert recognizer.prompt()[0] == recognizer.tokenizer.sot  # no context for the first
+
+
+def test_adapters_merge_into_the_weights_they_adapt() -> None:
+    import torch
+
+    from voxtune.engine.whisper.finetune import add_adapters, merge_adapters
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential()
+    model.add_module("q_proj", torch.nn.Linear(8, 8))
+    model.add_module("other", torch.nn.Linear(8, 8))
+    adapters = add_adapters(model, rank=2, alpha=4.0)
+    assert [name for _, name, _ in adapters] == ["q_proj"]
+    trainable = [n for n, p in model.named_parameters() if p.requires_grad]
+    assert trainable == ["q_proj.down", "q_proj.up"]
+    with torch.no_grad():
+        adapters[0][2].up.normal_()
+        x = torch.randn(3, 8)
+        adapted = model(x)
+    merge_adapters(model, adapters)
+    assert isinstance(model.q_proj, torch.nn.Linear)
+    assert torch.allclose(model(x), adapted, atol=1e-5)
+
+
+def test_spec_augment_masks_bands_and_frames_the_same_way_for_a_seed() -> None:
+    from voxtune.engine.whisper.finetune import spec_augment
+
+    clip = np.ones((80, 400), dtype=np.float32)
+    first = spec_augment(clip, np.random.default_rng([0, 7]))
+    again = spec_augment(clip, np.random.default_rng([0, 7]))
+    assert np.array_equal(first, again) and clip.min() == 1.0  # a copy, deterministic
+    masked_bands = int((first == 0).all(axis=1).sum())
+    masked_frames = int((first == 0).all(axis=0).sum())
+    assert masked_bands <= 2 * 26 and masked_frames <= 2 * 20
+    assert (first == 0).any()
+
+
+def test_training_targets() -> None:
+    from voxtune.engine.whisper.trainer import target_text
+
+    assert target_text("ENTER SIX TWO FOUR", natural=False) == "enter six two four"
+    assert target_text("ENTER SIX TWO FOUR") == "Enter six two four."
+    assert target_text("C Q Q F", natural=True) == "C Q Q F."
+    assert target_text("Hello, world.", natural=True) == "Hello, world."

@@ -7,14 +7,20 @@ cross-attention alignment (`find_alignment`), and, for models trained on cropped
 an encoder window cropped to the phrase (features.py). The base models keep the 30 s window
 they were trained on (cropped, an untrained model answers nonsense: WER 2.5 measured).
 
-Audio up to 30 s is one phrase; longer audio is cut at pauses by faster-whisper's Silero VAD
-and the pieces joined up to 30 s. Lexical text is voxtune's normalization of Whisper's text.
+Audio up to the model's phrase limit (`whole_up_to_s`: 30 s for a base model, the window
+it was trained on; for a fine-tuned model twice its longest training utterance, trainer.py) is
+one phrase; longer audio is cut at pauses by faster-whisper's Silero VAD and the pieces
+joined up to the limit. Each phrase is decoded with the text of the phrases before it as
+Whisper's previous-text context (faster-whisper's `condition_on_previous_text`): a piece cut
+out alone loses the words around it ("ask not" -> "as not"). Lexical text is voxtune's
+normalization of Whisper's text; Whisper's own text is each alternative's written (display)
+form.
 """
 
 from __future__ import annotations
 
 import math
-import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +35,6 @@ from voxtune.engine.types import Alternative, Phrase, RecognitionResult, Word
 from voxtune.engine.whisper.features import (
     SAMPLE_RATE_HZ,
     WINDOW_FRAMES,
-    WINDOW_SAMPLES,
     log_mel,
     pad_frames,
 )
@@ -48,6 +53,8 @@ class WhisperDecoding:
     language: str = "en"
     prompt_text: str = ""  # decoding context: the domain's words (from plain/structured text)
     max_tokens: int = 224  # per phrase (half of the decoder's 448 positions)
+    # Audio up to this long is one phrase; longer audio is cut at pauses into phrases up to it
+    whole_up_to_s: float = 30.0
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> WhisperDecoding:
@@ -94,49 +101,59 @@ class WhisperRecognizer:
         self.tokenizer = Tokenizer(
             self._model.hf_tokenizer, multilingual, task="transcribe", language=language
         )
-        self._prompt = self._build_prompt()
+        self._context = self._encode_context(decoding.prompt_text)
         self._suppress = _suppressed_tokens(self.tokenizer)
-        self._lock = threading.Lock()  # CTranslate2 calls are thread-safe; the prompt is not
 
     @property
     def sample_rate_hz(self) -> Hertz:
         return SAMPLE_RATE_HZ
 
-    def _build_prompt(self) -> list[int]:
-        prompt: list[int] = []
-        if self.decoding.prompt_text.strip():
-            context = self.tokenizer.encode(" " + self.decoding.prompt_text.strip())
-            prompt = [self.tokenizer.sot_prev, *context[-(self.decoding.max_tokens - 1) :]]
-        return [*prompt, *self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
+    def _encode_context(self, text: str) -> list[int]:
+        text = " ".join(text.split())
+        return list(self.tokenizer.encode(" " + text)) if text else []
+
+    def prompt(self, previous: Sequence[Phrase] = ()) -> list[int]:
+        """The decoder's start: the domain context and the text of the phrases before, most
+        recent last (cut to fit half the decoder's positions), then the task tokens."""
+        context = [*self._context]
+        for phrase in previous:
+            context += self._encode_context(phrase.display or phrase.lexical)
+        head = (
+            [self.tokenizer.sot_prev, *context[-(self.decoding.max_tokens - 1) :]]
+            if context
+            else []
+        )
+        return [*head, *self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
 
     def recognize(self, audio: Audio) -> RecognitionResult:
         samples = _at_16k(audio)
         duration = _ticks(len(samples))
-        phrases = []
+        phrases: list[Phrase] = []
         for span in self.phrase_spans(samples):
             phrase = self.decode_span(
-                samples[span.start_sample : span.end_sample], span.start_sample
+                samples[span.start_sample : span.end_sample], span.start_sample, phrases
             )
             if phrase is not None:
                 phrases.append(phrase)
         return RecognitionResult(duration, tuple(phrases), source=audio.name)
 
     def phrase_spans(self, samples: npt.NDArray[np.float32]) -> list[SpeechSpan]:
-        if len(samples) <= WINDOW_SAMPLES:
+        longest = min(self.decoding.whole_up_to_s, self.options.max_phrase_s, 30.0)
+        if len(samples) <= longest * SAMPLE_RATE_HZ:
             return [SpeechSpan(0, len(samples))] if has_sound(samples, SAMPLE_RATE_HZ) else []
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         vad = VadOptions(
             min_silence_duration_ms=int(self.options.min_pause_s * 1000),
-            max_speech_duration_s=min(self.options.max_phrase_s, 30.0) - 1.0,
+            max_speech_duration_s=longest - 1.0,
             speech_pad_ms=200,
         )
         spans = [SpeechSpan(c["start"], c["end"]) for c in get_speech_timestamps(samples, vad)]
         return join_short_phrases(
             spans,
             SAMPLE_RATE_HZ,
-            min_phrase_s=self.options.min_phrase_s,
-            max_phrase_s=min(self.options.max_phrase_s, 30.0),
+            min_phrase_s=min(self.options.min_phrase_s, longest),
+            max_phrase_s=longest,
         )
 
     def stream(self) -> Any:
@@ -144,8 +161,14 @@ class WhisperRecognizer:
 
         return WhisperStream(self)
 
-    def decode_span(self, samples: npt.NDArray[np.float32], offset_sample: int) -> Phrase | None:
-        """One phrase (at most 30 s of 16 kHz audio); None when nothing was said."""
+    def decode_span(
+        self,
+        samples: npt.NDArray[np.float32],
+        offset_sample: int,
+        previous: Sequence[Phrase] = (),
+    ) -> Phrase | None:
+        """One phrase (at most 30 s of 16 kHz audio) after the `previous` phrases of the same
+        audio; None when nothing was said."""
         if len(samples) == 0:
             return None
         features = log_mel(samples, self._model.feature_extractor.mel_filters.shape[0])
@@ -153,7 +176,7 @@ class WhisperRecognizer:
         if not self.decoding.cropped_window:
             features = pad_frames(features, WINDOW_FRAMES)
         try:
-            hypotheses, encoder_output = self._generate(features)
+            hypotheses, encoder_output = self._generate(features, self.prompt(previous[-3:]))
             best_tokens = [t for t in hypotheses[0][0] if t < self.tokenizer.eot]
             alignment = (
                 self._model.find_alignment(self.tokenizer, [best_tokens], encoder_output, frames)[0]
@@ -164,28 +187,30 @@ class WhisperRecognizer:
             raise EngineError(f"Whisper failed to decode a phrase: {exc}") from exc
         offset = _ticks(offset_sample)
         words = _timed_words(alignment, offset, self.locale)
-        alternatives: list[tuple[str, float]] = []
+        alternatives: list[tuple[str, float, str]] = []  # lexical, score, Whisper's text
         for tokens, score in hypotheses:
             text = self.tokenizer.decode([t for t in tokens if t < self.tokenizer.eot])
             lexical = normalize_lexical(text, self.locale)
-            if lexical and lexical not in {known for known, _ in alternatives}:
-                alternatives.append((lexical, score))
+            if lexical and lexical not in {known for known, _, _ in alternatives}:
+                alternatives.append((lexical, score, " ".join(text.split())))
         if not alternatives:
             return None
-        confidences = _confidences([s for _, s in alternatives])
+        confidences = _confidences([s for _, s, _ in alternatives])
         best_words = (
             tuple(words)
             if " ".join(w.text for w in words) == alternatives[0][0]
             else _spread_words(alternatives[0][0], offset, _ticks(len(samples)))
         )
         chosen = [
-            Alternative(lexical, round(conf, 4), best_words if i == 0 else ())
-            for i, ((lexical, _), conf) in enumerate(zip(alternatives, confidences, strict=True))
+            Alternative(lexical, round(conf, 4), best_words if i == 0 else (), written)
+            for i, ((lexical, _, written), conf) in enumerate(
+                zip(alternatives, confidences, strict=True)
+            )
         ][: max(1, self.options.max_alternatives)]
         return Phrase(offset, _ticks(len(samples)), tuple(chosen))
 
     def _generate(
-        self, features: npt.NDArray[np.float32]
+        self, features: npt.NDArray[np.float32], prompt: list[int]
     ) -> tuple[list[tuple[list[int], float]], Any]:
         import ctranslate2
 
@@ -195,7 +220,7 @@ class WhisperRecognizer:
         count = max(1, min(self.options.max_alternatives, self.decoding.beam_size))
         result = model.generate(
             encoder_output,
-            [self._prompt],
+            [prompt],
             beam_size=self.decoding.beam_size,
             num_hypotheses=count,
             return_scores=True,

@@ -5,7 +5,7 @@ is to decode the phrase heard so far again at a steady pace. A partial is only s
 extends what the last one said by the prefix both decodes agree on, so partials do not
 flicker. Phrases are cut at pauses by the same `PhraseSegmenter` as the sphinx stream (at most
 30 s, Whisper's window); the final is `decode_span` over the whole phrase, exactly as
-`recognize()` decodes it.
+`recognize()` decodes it, with the phrases before it as context.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voxtune.engine.segment import PhraseSegmenter, SpeechSpan
-from voxtune.engine.types import FinalPhrase, PartialHypothesis, StreamEvent
+from voxtune.engine.types import FinalPhrase, PartialHypothesis, Phrase, StreamEvent
 from voxtune.errors import EngineError
 from voxtune.units import TICKS_PER_SECOND, Seconds
 
@@ -56,6 +56,7 @@ class WhisperStream:
         self._decoded_at = 0  # samples received when the growing phrase was last decoded
         self._last_decode = ""
         self._shown = ""
+        self._finals: list[Phrase] = []  # the context of the next phrase, as in recognize()
         self._finished = False
 
     def feed(self, pcm16: bytes) -> list[StreamEvent]:
@@ -87,9 +88,12 @@ class WhisperStream:
     def _final(self, span: SpeechSpan) -> list[StreamEvent]:
         self._last_decode = self._shown = ""
         phrase = self._rec.decode_span(
-            self._slice(span.start_sample, span.end_sample), span.start_sample
+            self._slice(span.start_sample, span.end_sample), span.start_sample, self._finals
         )
-        return [FinalPhrase(phrase)] if phrase is not None else []
+        if phrase is None:
+            return []
+        self._finals = [*self._finals[-2:], phrase]
+        return [FinalPhrase(phrase)]
 
     def _partial(self) -> list[StreamEvent]:
         start = self._segmenter.phrase_start_sample()
@@ -99,7 +103,7 @@ class WhisperStream:
         ):
             return []
         self._decoded_at = self._received
-        phrase = self._rec.decode_span(self._slice(start, self._received), start)
+        phrase = self._rec.decode_span(self._slice(start, self._received), start, self._finals)
         text = phrase.lexical if phrase is not None else ""
         # The first decode of a phrase is shown as it is; later ones keep what both agree on
         # and add the rest, unless they take back words already shown.
