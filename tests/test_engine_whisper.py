@@ -238,3 +238,37 @@ def test_training_targets() -> None:
     assert target_text("ENTER SIX TWO FOUR") == "Enter six two four."
     assert target_text("C Q Q F", natural=True) == "C Q Q F."
     assert target_text("Hello, world.", natural=True) == "Hello, world."
+
+
+def test_a_phrase_that_ends_early_is_decoded_on_after_its_last_word(
+    model_cache: Path, smoke_dir: Path
+) -> None:
+    from dataclasses import replace
+
+    from voxtune.engine import Alternative, Phrase
+    from voxtune.engine.segment import SpeechSpan
+
+    tuned = replace(load_bundle(TINY), decoder_options={"cropped_window": True})
+    recognizer = open_recognizer(tuned)
+    samples = load_audio(smoke_dir / "jfk.flac", target_rate_hz=16000).samples
+    real = recognizer.decode_span
+    offsets: list[int] = []
+
+    def stops_at_the_first_pause(chunk, offset, previous=()):  # type: ignore[no-untyped-def]
+        offsets.append(offset)
+        phrase = real(chunk, offset, previous)
+        if len(offsets) > 1 or phrase is None:
+            return phrase
+        # what a model trained on short commands does: "and so my fellow americans", no more
+        kept = tuple(w for w in phrase.words if w.offset_ticks < 25_000_000)
+        return Phrase(
+            phrase.offset_ticks,
+            phrase.duration_ticks,
+            (Alternative(" ".join(w.text for w in kept), phrase.confidence, kept),),
+        )
+
+    recognizer.decode_span = stops_at_the_first_pause  # type: ignore[method-assign]
+    phrases = recognizer.decode_through(samples, SpeechSpan(0, len(samples)))
+    assert len(offsets) >= 2 and offsets[1] > 2.0 * 16000
+    assert "fellow americans" in phrases[0].lexical
+    assert "your country" in " ".join(p.lexical for p in phrases[1:])

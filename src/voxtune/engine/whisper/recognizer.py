@@ -130,12 +130,37 @@ class WhisperRecognizer:
         duration = _ticks(len(samples))
         phrases: list[Phrase] = []
         for span in self.phrase_spans(samples):
-            phrase = self.decode_span(
-                samples[span.start_sample : span.end_sample], span.start_sample, phrases
-            )
-            if phrase is not None:
-                phrases.append(phrase)
+            phrases += self.decode_through(samples, span, phrases)
         return RecognitionResult(duration, tuple(phrases), source=audio.name)
+
+    def decode_through(
+        self, samples: npt.NDArray[np.float32], span: SpeechSpan, previous: Sequence[Phrase] = ()
+    ) -> list[Phrase]:
+        """The phrases of `span` of `samples`. A fine-tuned model may end its transcript at a
+        pause with speech still to come (trained on short utterances; AN4 model on JFK: "and
+        so my fellow americans" and nothing more); when its last word ends over a second
+        before the span does and the VAD hears speech after it, the rest is decoded too, with
+        what came before as context, as Whisper's own long-form decoding seeks on."""
+        phrases: list[Phrase] = []
+        start = span.start_sample
+        for _ in range(MAX_CONTINUATIONS + 1):
+            phrase = self.decode_span(
+                samples[start : span.end_sample], start, [*previous, *phrases]
+            )
+            if phrase is None:
+                break
+            phrases.append(phrase)
+            if not self.decoding.cropped_window or not phrase.words:
+                break
+            last_end = phrase.words[-1].offset_ticks + phrase.words[-1].duration_ticks
+            resume = last_end * SAMPLE_RATE_HZ // TICKS_PER_SECOND
+            if span.end_sample - resume < CONTINUE_AFTER_S * SAMPLE_RATE_HZ:
+                break
+            heard = _speech_start(samples[resume : span.end_sample])
+            if heard is None:
+                break
+            start = resume + heard
+        return phrases
 
     def phrase_spans(self, samples: npt.NDArray[np.float32]) -> list[SpeechSpan]:
         longest = min(self.decoding.whole_up_to_s, self.options.max_phrase_s, 30.0)
@@ -230,6 +255,20 @@ class WhisperRecognizer:
         )[0]
         # scores are length-normalized log probabilities (length_penalty 1)
         return list(zip(result.sequences_ids, result.scores, strict=True)), encoder_output
+
+
+MAX_CONTINUATIONS = 3  # rest-of-phrase decodes after an early end, per phrase
+CONTINUE_AFTER_S = 1.0  # audio left after the last word that may still hold speech
+
+
+def _speech_start(samples: npt.NDArray[np.float32]) -> int | None:
+    """Where the Silero VAD first hears speech in `samples` (a little before), or None."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if len(samples) < SAMPLE_RATE_HZ // 2:
+        return None
+    chunks = get_speech_timestamps(samples, VadOptions(speech_pad_ms=200))
+    return int(chunks[0]["start"]) if chunks else None
 
 
 def _device(compute_type: str) -> tuple[str, str]:
