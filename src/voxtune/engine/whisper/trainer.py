@@ -1,7 +1,8 @@
 """Training a Whisper model: datasets + a Whisper base model -> a bundle directory's files.
 
 What each dataset kind does for this engine (the report says it for every model):
-- Acoustic (audio + human-labeled transcript): fine-tuning of the whole model (finetune.py),
+- Acoustic (audio + human-labeled transcript): fine-tuning (finetune.py: low-rank adapters on
+  every projection by default, or the whole model),
   the result written back as a CTranslate2 model for serving.
 - Language / LanguageMarkdown (plain and structured text): with no audio to train on, the
   domain's words become the decoding context (Whisper's previous-text prompt). Alongside
@@ -133,7 +134,12 @@ def train_whisper(
         manifest["model"] = MODEL_DIR
         decoder_options["cropped_window"] = True
         decoder_options["whole_up_to_s"] = phrase_limit(fine_tuning["longest_s"])
-        uses["Acoustic"] = "fine-tuned the whole model on the audio and its transcripts"
+        uses["Acoustic"] = (
+            f"fine-tuned low-rank adapters (rank {inputs.fine_tune.adapter_rank}) on the audio "
+            "and its transcripts, merged into the model"
+            if inputs.fine_tune.adapter_rank
+            else "fine-tuned the whole model on the audio and its transcripts"
+        )
         if inputs.sentences:
             uses["Language"] = (
                 "not used: the model is fine-tuned on audio; a text prompt for "
