@@ -272,3 +272,25 @@ def test_a_phrase_that_ends_early_is_decoded_on_after_its_last_word(
     assert len(offsets) >= 2 and offsets[1] > 2.0 * 16000
     assert "fellow americans" in phrases[0].lexical
     assert "your country" in " ".join(p.lexical for p in phrases[1:])
+
+
+def test_a_fine_tuned_models_stream_gives_every_phrase_of_long_audio(
+    model_cache: Path, smoke_dir: Path
+) -> None:
+    from dataclasses import replace
+
+    from voxtune.engine import FinalPhrase
+
+    tuned = replace(
+        load_bundle(TINY), decoder_options={"cropped_window": True, "whole_up_to_s": 10.0}
+    )
+    stream = open_recognizer(tuned).stream()
+    pcm = load_audio(smoke_dir / "jfk.flac", target_rate_hz=16000).to_pcm16()
+    events = []
+    for start in range(0, len(pcm), 6400):
+        events += stream.feed(pcm[start : start + 6400])
+    events += stream.finish()
+    finals = [e.phrase for e in events if isinstance(e, FinalPhrase)]
+    assert len(finals) >= 2
+    assert [f.offset_ticks for f in finals] == sorted(f.offset_ticks for f in finals)
+    assert "fellow americans" in finals[0].lexical and "your country" in finals[-1].lexical

@@ -119,7 +119,11 @@ class WhisperRecognizer:
         for phrase in previous:
             context += self._encode_context(phrase.display or phrase.lexical)
         head = (
-            [self.tokenizer.sot_prev, *context[-(self.decoding.max_tokens - 1) :]]
+            # the prompt and the transcript share the decoder's 448 positions
+            [
+                self.tokenizer.sot_prev,
+                *context[-(DECODER_POSITIONS - self.decoding.max_tokens - 8) :],
+            ]
             if context
             else []
         )
@@ -134,18 +138,25 @@ class WhisperRecognizer:
         return RecognitionResult(duration, tuple(phrases), source=audio.name)
 
     def decode_through(
-        self, samples: npt.NDArray[np.float32], span: SpeechSpan, previous: Sequence[Phrase] = ()
+        self,
+        samples: npt.NDArray[np.float32],
+        span: SpeechSpan,
+        previous: Sequence[Phrase] = (),
+        origin: int = 0,
     ) -> list[Phrase]:
-        """The phrases of `span` of `samples`. A fine-tuned model may end its transcript at a
-        pause with speech still to come (trained on short utterances; AN4 model on JFK: "and
-        so my fellow americans" and nothing more); when its last word ends over a second
-        before the span does and the VAD hears speech after it, the rest is decoded too, with
-        what came before as context, as Whisper's own long-form decoding seeks on."""
+        """The phrases of `span` (in samples from the start of the audio) of `samples`, which
+        start at sample `origin` of the audio (a stream keeps only its recent audio).
+
+        A fine-tuned model may end its transcript at a pause with speech still to come
+        (trained on short utterances; AN4 model on JFK: "and so my fellow americans" and
+        nothing more); when its last word ends over a second before the span does and the
+        VAD hears speech after it, the rest is decoded too, with what came before as context,
+        as Whisper's own long-form decoding seeks on."""
         phrases: list[Phrase] = []
-        start = span.start_sample
+        start, end = span.start_sample, span.end_sample
         for _ in range(MAX_CONTINUATIONS + 1):
             phrase = self.decode_span(
-                samples[start : span.end_sample], start, [*previous, *phrases]
+                samples[start - origin : end - origin], start, [*previous, *phrases]
             )
             if phrase is None:
                 break
@@ -153,10 +164,10 @@ class WhisperRecognizer:
             if not self.decoding.cropped_window or not phrase.words:
                 break
             last_end = phrase.words[-1].offset_ticks + phrase.words[-1].duration_ticks
-            resume = last_end * SAMPLE_RATE_HZ // TICKS_PER_SECOND
-            if span.end_sample - resume < CONTINUE_AFTER_S * SAMPLE_RATE_HZ:
+            resume = max(start + 1, last_end * SAMPLE_RATE_HZ // TICKS_PER_SECOND)
+            if end - resume < CONTINUE_AFTER_S * SAMPLE_RATE_HZ:
                 break
-            heard = _speech_start(samples[resume : span.end_sample])
+            heard = _speech_start(samples[resume - origin : end - origin])
             if heard is None:
                 break
             start = resume + heard
@@ -251,12 +262,13 @@ class WhisperRecognizer:
             return_scores=True,
             suppress_blank=True,
             suppress_tokens=self._suppress,
-            max_length=self.decoding.max_tokens,
+            max_length=len(prompt) + self.decoding.max_tokens,  # counts the prompt too
         )[0]
         # scores are length-normalized log probabilities (length_penalty 1)
         return list(zip(result.sequences_ids, result.scores, strict=True)), encoder_output
 
 
+DECODER_POSITIONS = 448  # Whisper's text context
 MAX_CONTINUATIONS = 3  # rest-of-phrase decodes after an early end, per phrase
 CONTINUE_AFTER_S = 1.0  # audio left after the last word that may still hold speech
 

@@ -4,7 +4,7 @@ Whisper has no incremental decoder; the usual way (whisper_streaming, faster-whi
 is to decode the phrase heard so far again at a steady pace. A partial is only shown when it
 extends what the last one said by the prefix both decodes agree on, so partials do not
 flicker. Phrases are cut at pauses by the same `PhraseSegmenter` as the sphinx stream (at most
-30 s, Whisper's window); the final is `decode_span` over the whole phrase, exactly as
+30 s, Whisper's window); the final is `decode_through` over the whole phrase, exactly as
 `recognize()` decodes it, with the phrases before it as context.
 """
 
@@ -87,13 +87,10 @@ class WhisperStream:
 
     def _final(self, span: SpeechSpan) -> list[StreamEvent]:
         self._last_decode = self._shown = ""
-        phrase = self._rec.decode_span(
-            self._slice(span.start_sample, span.end_sample), span.start_sample, self._finals
-        )
-        if phrase is None:
-            return []
-        self._finals = [*self._finals[-2:], phrase]
-        return [FinalPhrase(phrase)]
+        self._slice(span.start_sample, span.end_sample)  # checks the audio is still held
+        phrases = self._rec.decode_through(self._audio, span, self._finals, self._audio_start)
+        self._finals = [*self._finals, *phrases][-3:]
+        return [FinalPhrase(phrase) for phrase in phrases]
 
     def _partial(self) -> list[StreamEvent]:
         start = self._segmenter.phrase_start_sample()
