@@ -87,7 +87,7 @@ class WhisperStream:
 
     def _final(self, span: SpeechSpan) -> list[StreamEvent]:
         self._last_decode = self._shown = ""
-        self._slice(span.start_sample, span.end_sample)  # checks the audio is still held
+        self._check_held(span.start_sample)
         phrases = self._rec.decode_through(self._audio, span, self._finals, self._audio_start)
         self._finals = [*self._finals, *phrases][-3:]
         return [FinalPhrase(phrase) for phrase in phrases]
@@ -113,9 +113,12 @@ class WhisperStream:
         return [PartialHypothesis(self._ticks(start), self._ticks(self._received - start), shown)]
 
     def _slice(self, start: int, end: int) -> npt.NDArray[np.float32]:
+        self._check_held(start)
+        return self._audio[start - self._audio_start : end - self._audio_start]
+
+    def _check_held(self, start: int) -> None:
         if start < self._audio_start:
             raise EngineError("stream lost audio it still needed (internal error)")
-        return self._audio[start - self._audio_start : end - self._audio_start]
 
     def _trim(self) -> None:
         keep_from = min(self._segmenter.retain_from_sample(), self._received)
