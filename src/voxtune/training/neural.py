@@ -68,12 +68,17 @@ def train_neural_into(
     phone_set = read_phone_set(base_model(SPHINX_EN_US).bundle().acoustic_model_dir)
     corpus = read_corpus(inputs, phone_set, locale)
     rewrites = pronunciation_rewrites(list(inputs.pronunciation))
-    text_only = [] if corpus.acoustic else [" ".join(s) for s in corpus.sentences]
+    # The corpus's sentences include the Acoustic transcripts: with audio, the engine gets
+    # them only when text was given too, so that its report can say what became of the text.
+    given_text = bool(inputs.text or inputs.markdown or inputs.inline_text)
+    sentences = (
+        [" ".join(s) for s in corpus.sentences] if given_text or not corpus.acoustic else []
+    )
     result = train_whisper(
         base,
         WhisperInputs(
             corpus.acoustic,
-            text_only,
+            sentences,
             rewrites,
             locale,
             fine_tune or FineTuneOptions(),
