@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,8 +24,10 @@ from voxtune.service.views import BASE_MODEL_ID
 from voxtune.settings import Settings
 from voxtune.store.records import Entity
 
+SPHINX_TINY = {"name": "tiny", "locale": "en-US", "decoder_options": {"lw": 6.5}}
 
-def _published_model(home: Path) -> str:
+
+def _published_model(home: Path, manifest: dict[str, Any] = SPHINX_TINY) -> str:
     """A Succeeded custom model on the server under `home` (a tiny bundle: the base model's
     files with its own decoder setting), as training would leave it."""
     services = open_services(Settings(home=home))
@@ -32,14 +35,14 @@ def _published_model(home: Path) -> str:
     root = services.blobs.local_path(bundle_key(model_id))
     root.mkdir(parents=True)
     (root / "notes.txt").write_text("copied with the bundle\n")
-    write_manifest(root, {"name": "tiny", "locale": "en-US", "decoder_options": {"lw": 6.5}})
+    write_manifest(root, manifest)
     entities.insert(
         services,
         Entity(
             table="models",
             id=model_id,
             display_name="tiny",
-            locale="en-US",
+            locale=str(manifest["locale"]),
             status="Succeeded",
             custom_properties={"team": "a"},
             attrs={"datasets": [], "text": ""},
@@ -51,7 +54,9 @@ def _published_model(home: Path) -> str:
 
 
 @contextmanager
-def _two_servers(tmp_path: Path) -> Iterator[tuple[VoxtuneClient, VoxtuneClient, str, str]]:
+def _two_servers(
+    tmp_path: Path, manifest: dict[str, Any] = SPHINX_TINY
+) -> Iterator[tuple[VoxtuneClient, VoxtuneClient, str, str]]:
     """(source client, target client, target URL, id of a published model on the source)."""
     source_home, target_home = tmp_path / "a", tmp_path / "b"
     options = {"allow_private_content_urls": True}
@@ -61,7 +66,7 @@ def _two_servers(tmp_path: Path) -> Iterator[tuple[VoxtuneClient, VoxtuneClient,
         VoxtuneClient(source_url, source_key, http=validating_http()) as source,
         VoxtuneClient(target_url, target_key, http=validating_http()) as target,
     ):
-        yield source, target, target_url, _published_model(source_home)
+        yield source, target, target_url, _published_model(source_home, manifest)
 
 
 def test_a_model_is_copied_from_one_server_to_another(tmp_path: Path) -> None:
@@ -118,3 +123,17 @@ def test_the_copy_checks_whom_the_authorization_is_for(tmp_path: Path) -> None:
         assert forged.status_code == 401
         done = source.models.wait_copy(source.models.copy(model_id, good), timeout_s=60)
         assert done.status == "Succeeded", done.error
+
+
+def test_a_copied_model_keeps_the_base_model_it_was_trained_from(tmp_path: Path) -> None:
+    german = {"name": "de", "locale": "de-DE", "engine": "whisper", "base": "whisper-base"}
+    with _two_servers(tmp_path, german) as (source, target, _, model_id):
+        operation = source.models.copy(model_id, target.models.authorize_copy(source.resource_id()))
+        done = source.models.wait_copy(operation, timeout_s=60)
+        assert done.status == "Succeeded" and done.result is not None, done.error
+        copied = target.models.get(str(done.result.link))
+        assert copied.base_model is not None
+        base = target.base_models.get(copied.base_model.self_url)
+        assert (base.locale, base.properties["baseModelName"]) == ("de-DE", "whisper-base")
+        assert target.models.manifest(copied.id).properties["engine"] == "whisper"
+

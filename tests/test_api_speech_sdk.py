@@ -18,6 +18,7 @@ import soundfile
 import soxr
 
 from test_api_support import base_model_endpoint, live_server
+from voxtune.text.normalize import lexical_tokens
 
 CLIP = "sense_and_sensibility_01_austen_64kb-0880.wav"  # "he was not an ill disposed young man"
 # Words the base model gets right in the first three smoke clips (each followed by 1 s of
@@ -76,7 +77,11 @@ def test_recognize_once_gives_partials_and_a_display_result(
     assert result.reason == speechsdk.ResultReason.RecognizedSpeech, result.cancellation_details
     assert "young man" in result.text.lower()
     assert result.text[0].isupper() and result.text[-1] in ".?"
-    assert result.duration > 0 and partials and "young" in partials[-1]
+    assert result.duration > 0 and partials
+    # Partials grow towards the result. Whisper (en-US's default) shows only the words two
+    # decodes agree on, so the last partial may stop short of the last words.
+    heard, said = lexical_tokens(partials[-1]), lexical_tokens(result.text)
+    assert len(heard) >= 2 and said[: len(heard)] == heard, (partials, result.text)
     assert time.monotonic() - started < 30  # no protocol stall (the SDK would wait ~70 s)
 
 
@@ -92,8 +97,9 @@ def test_continuous_recognition_of_each_format_the_sdk_sends(
     recognizer = _recognizer(_config(server), wav)
     finals: list[tuple[str, int]] = []
     stopped = threading.Event()
-    recognizer.recognized.connect(
-        lambda event: finals.append((event.result.text.lower(), event.result.offset))
+    recognizer.recognized.connect(  # display text as words: "cold-hearted" -> cold hearted
+        lambda event: finals.append((" ".join(lexical_tokens(event.result.text)),
+                                     event.result.offset))
         if event.result.reason == speechsdk.ResultReason.RecognizedSpeech
         else None
     )

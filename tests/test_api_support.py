@@ -201,18 +201,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def base_model_url(api: Api, name: str = "sphinx-en-us", locale: str = "en-US") -> str:
+    """The self URL of the base model `name` in `locale` (what baseModel and model name)."""
+    values = api.call("GET", "/models/base", "PaginatedBaseModels", 200, params={"top": 100})
+    return str(
+        next(
+            body["self"]
+            for body in values["values"]
+            if body["properties"]["baseModelName"] == name and body["locale"] == locale
+        )
+    )
+
+
 def base_model_endpoint(base_url: str, key: str, name: str = "sphinx-en-us") -> str:
     """The id of a new endpoint serving the en-US base model `name` (what `cid=` names)."""
     api = Api(base_url, key)
     try:
-        base = next(
-            body
-            for body in api.call("GET", "/models/base", "PaginatedBaseModels", 200)["values"]
-            if body["properties"]["baseModelName"] == name and body["locale"] == "en-US"
-        )
         endpoint = api.call(
             "POST", "/endpoints", "Endpoint", 201,
-            json={"displayName": "base", "locale": "en-US", "model": {"self": base["self"]}},
+            json={"displayName": "base", "locale": "en-US",
+                  "model": {"self": base_model_url(api, name)}},
         )
     finally:
         api.close()

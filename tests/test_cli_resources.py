@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from test_api_support import live_server
-from voxtune.cli.resources import RESOURCE_GROUPS, datasets_group, endpoints_group
+from voxtune.cli.resources import RESOURCE_GROUPS, datasets_group, endpoints_group, models_group
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,16 @@ def test_endpoint_on_the_base_model_and_a_wrong_key(env: dict[str, str]) -> None
         run(group, ["list"], env)
     denied = CliRunner().invoke(endpoints_group, ["list", "--key", "0" * 32], env=env)
     assert denied.exit_code == 6 and "Unauthorized" in denied.stderr
+
+
+def test_models_base_marks_each_locales_default(env: dict[str, str]) -> None:
+    lines = [line.split("\t") for line in run(models_group, ["base"], env).splitlines()]
+    defaults = {(locale, name) for _, locale, name, _, *mark in lines if mark == ["default"]}
+    assert ("en-US", "whisper-base") in defaults and ("de-DE", "whisper-base") in defaults
+    assert len(defaults) == len({locale for _, locale, *_ in lines})  # one per locale
+    sphinx = [line for line in lines if line[2] == "sphinx-en-us"]
+    assert sphinx and sphinx[0][1:4] == ["en-US", "sphinx-en-us", "pocketsphinx"]
+    assert len(sphinx[0]) == 4  # listed, not the default
+    german = run(models_group, ["base", "--locale", "de-de"], env).splitlines()
+    assert german and all("\tde-DE\t" in line for line in german)
+

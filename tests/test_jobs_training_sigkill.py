@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from test_api_support import Api, an4_subset, live_server
+from test_api_support import Api, an4_subset, base_model_url, live_server
 from test_jobs_support import process_children, process_gone
 from voxtune.engine import load_bundle
 from voxtune.jobs.queue import Job
@@ -86,7 +86,8 @@ def _dataset(api: Api, path: Path) -> dict[str, Any]:
 
 
 def _model(api: Api, dataset: dict[str, Any]) -> str:
-    body = {"displayName": "killed", "locale": "en-US", "datasets": [{"self": dataset["self"]}]}
+    body = {"displayName": "killed", "locale": "en-US", "datasets": [{"self": dataset["self"]}],
+            "baseModel": {"self": base_model_url(api)}}  # sphinx: killed in its MAP step
     model = api.call("POST", "/models", "CustomModel", 201, json=body)
     return str(model["self"]).split("/")[-1].split("?")[0]
 

@@ -37,7 +37,7 @@ class UtteranceFailure:
 
 @dataclass(frozen=True)
 class ModelEvaluation:
-    model: str  # "base" or the bundle directory
+    model: str  # the base model's location ("whisper-base") or the bundle directory
     scores: CorpusScores  # lexical words
     failures: tuple[UtteranceFailure, ...]
     token_scores: CorpusTokenScores  # display tokens, same utterances in the same order

@@ -37,7 +37,7 @@ from voxtune.service.schemas import (
     WebHookCreate,
     WebHookUpdate,
 )
-from voxtune.service.views import SUPPORTED_LOCALES, entity_json
+from voxtune.service.views import entity_json, supported_locales
 
 router = APIRouter(prefix="/speechtotext")
 UPLOAD_CHUNK_BYTES = 1024 * 1024
@@ -45,32 +45,32 @@ UPLOAD_CHUNK_BYTES = 1024 * 1024
 
 @router.get("/projects/locales", operation_id="Projects_ListSupportedLocales")
 def project_locales(links: LinksDep) -> list[str]:
-    return list(SUPPORTED_LOCALES)
+    return list(supported_locales())
 
 
 @router.get("/datasets/locales", operation_id="Datasets_ListSupportedLocales")
 def dataset_locales(links: LinksDep) -> dict[str, list[str]]:
-    return {kind.value: list(SUPPORTED_LOCALES) for kind in DatasetKind}
+    return {kind.value: list(supported_locales()) for kind in DatasetKind}
 
 
 @router.get("/evaluations/locales", operation_id="Evaluations_ListSupportedLocales")
 def evaluation_locales(links: LinksDep) -> list[str]:
-    return list(SUPPORTED_LOCALES)
+    return list(supported_locales())
 
 
 @router.get("/endpoints/locales", operation_id="Endpoints_ListSupportedLocales")
 def endpoint_locales(links: LinksDep) -> list[str]:
-    return list(SUPPORTED_LOCALES)
+    return list(supported_locales())
 
 
 @router.get("/models/locales", operation_id="Models_ListSupportedLocales")
 def model_locales(links: LinksDep) -> list[str]:
-    return list(SUPPORTED_LOCALES)
+    return list(supported_locales())
 
 
 @router.get("/transcriptions/locales", operation_id="Transcriptions_ListSupportedLocales")
 def transcription_locales(links: LinksDep) -> dict[str, list[str]]:
-    return {"Submit": list(SUPPORTED_LOCALES), "Transcribe": list(SUPPORTED_LOCALES)}
+    return {"Submit": list(supported_locales()), "Transcribe": list(supported_locales())}
 
 
 # Projects

@@ -21,7 +21,10 @@ MAX_MODELS = 2  # Azure evaluations compare exactly model1 and model2
 @click.command("evaluate")
 @click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--model", "models", multiple=True,
-              help="Model bundle or 'base' (give twice to compare).")
+              help="Model bundle or base model name, give twice to compare (default: the "
+              "locale's default base model, whisper-base for en-US; 'base' is pocketsphinx).")
+@click.option("--locale", default="en-US", show_default=True,
+              help="Locale of the dataset (and of the base models named).")
 @click.option("--json", "as_json", is_flag=True, help="Print Azure evaluation properties as JSON.")
 @click.option("--details", type=click.Path(file_okay=False, path_type=Path),
               help="Write one JSON per utterance with reference, hypothesis and alignment.")
@@ -30,13 +33,15 @@ MAX_MODELS = 2  # Azure evaluations compare exactly model1 and model2
               help="How many of the most frequent errors to show.")
 @reports_errors
 def evaluate_command(
-    dataset: Path, models: tuple[str, ...], as_json: bool, details: Path | None, jobs: int,
-    top: int,
+    dataset: Path, models: tuple[str, ...], locale: str, as_json: bool, details: Path | None,
+    jobs: int, top: int,
 ) -> None:
     """Transcribe DATASET (audio + human-labeled transcript zip) and score each model."""
+    from voxtune.data import parse_acoustic
+    from voxtune.engine.registry import model_location
     from voxtune.evaluation import evaluate_dataset
 
-    chosen = list(models) or ["base"]
+    chosen = [model_location(m, locale) for m in models or (None,)]
     if len(chosen) > MAX_MODELS:
         raise InvalidInputError(f"at most {MAX_MODELS} models can be compared, got {len(chosen)}")
     bars: dict[str, ProgressBar] = {}
@@ -47,7 +52,8 @@ def evaluate_command(
         if done >= total:
             bar.close()
 
-    result = evaluate_dataset(dataset, chosen, jobs=jobs, on_progress=progress)
+    parsed = parse_acoustic(dataset, locale)
+    result = evaluate_dataset(parsed, chosen, jobs=jobs, on_progress=progress)
     if details is not None:
         _write_details(result, details)
     if as_json:

@@ -28,8 +28,11 @@ def cli() -> None:
 
 @cli.command("transcribe")
 @click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", default="base", show_default=True,
-              help="Model bundle directory or 'base'.")
+@click.option("--model", default=None,
+              help="Model bundle directory or base model name (default: the locale's default "
+              "base model, whisper-base for en-US; 'base' is the pocketsphinx model).")
+@click.option("--locale", default="en-US", show_default=True,
+              help="Language of the audio, for a base model (a bundle knows its own).")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
     show_default=True, help="json: one Azure-style result object per line (JSON Lines).",
@@ -48,16 +51,17 @@ def cli() -> None:
               help="Decoder processes to run in parallel.")
 @reports_errors
 def transcribe_command(
-    audio: tuple[Path, ...], model: str, output_format: str, form: str,
+    audio: tuple[Path, ...], model: str | None, locale: str, output_format: str, form: str,
     profanity: ProfanityMode, punctuation: PunctuationMode, jobs: int,
 ) -> None:
     """Transcribe AUDIO files (WAV, FLAC, OGG/Opus, MP3, ...) with a model."""
     from voxtune.engine import load_bundle, recognize_files
     from voxtune.engine.azure_json import combined_forms, result_json
     from voxtune.engine.formatting import bundle_formatter
+    from voxtune.engine.registry import model_location
     from voxtune.engine.types import RecognitionResult
 
-    bundle = load_bundle(model)
+    bundle = load_bundle(model_location(model, locale))
     formatter = bundle_formatter(bundle)
     display = DisplayOptions(profanity, punctuation)
     with ProgressBar(len(audio), "transcribing", enabled=len(audio) > 1) as bar:

@@ -208,6 +208,13 @@ def models_group() -> None:
     default=None,
     help="customModelWeightPercent: weight of the custom language model.",
 )
+@click.option(
+    "--base",
+    "base_model",
+    default=None,
+    help="Base model id or URL, or 'base' (pocketsphinx); default: the server's default "
+    "for --locale (`voxtune models base` marks it).",
+)
 @name_option
 @locale_option
 @project_option
@@ -218,6 +225,7 @@ def create_model(
     datasets: tuple[str, ...],
     text_file: Path | None,
     weight_percent: int | None,
+    base_model: str | None,
     display_name: str,
     locale: str,
     project: str | None,
@@ -234,6 +242,7 @@ def create_model(
             locale,
             datasets=list(datasets),
             text=text,
+            base_model=base_model,
             weight_percent=weight_percent,
             project=project,
         )
@@ -241,6 +250,23 @@ def create_model(
 
 
 add_common_commands(models_group, lambda client: client.models, "model")
+
+
+@models_group.command("base")
+@click.option("--locale", default=None, help="Only the base models of this locale.")
+@server_options
+@reports_errors
+def list_base_models(locale: str | None, server: str, key: str | None) -> None:
+    """The server's base models, one line each: id, locale, name, engine; "default" marks
+    the one a request in that locale gets when it names no model."""
+    with connect(server, key) as client:
+        for model in client.base_models.list():
+            if locale is not None and (model.locale or "").lower() != locale.lower():
+                continue
+            properties = model.properties
+            mark = "\tdefault" if properties.get("defaultForLocale") else ""
+            click.echo(f"{model.id}\t{model.locale}\t{properties.get('baseModelName', '')}\t"
+                       f"{properties.get('engine', '')}{mark}")
 
 
 @click.group("evaluations")

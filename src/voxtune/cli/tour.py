@@ -21,13 +21,16 @@ def _smoke_dir() -> Path:
 @click.command("tour")
 @click.option("--clips", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="A folder of audio files with a trans.txt (default: ../shared/data/smoke).")
-@click.option("--model", default="base", show_default=True)
+@click.option("--model", default=None,
+              help="Model bundle or base model name (default: en-US's default base model, "
+              "whisper-base; 'base' is the pocketsphinx model).")
 @reports_errors
-def tour_command(clips: Path | None, model: str) -> None:
+def tour_command(clips: Path | None, model: str | None) -> None:
     """Transcribe a folder of clips with references and print each result and the WER."""
     from voxtune.audio import load_audio
     from voxtune.data import read_text
     from voxtune.engine import open_recognizer
+    from voxtune.engine.registry import model_location
     from voxtune.scoring import score, score_utterance
 
     folder = clips or _smoke_dir()
@@ -39,8 +42,9 @@ def tour_command(clips: Path | None, model: str) -> None:
         for line in read_text(transcript.read_bytes(), str(transcript)).splitlines()
         if "\t" in line
     ]
-    recognizer = open_recognizer(model)
-    click.echo(f"voxtune tour: {len(references)} clips from {folder}, model {model}\n")
+    location = model_location(model)
+    recognizer = open_recognizer(location)
+    click.echo(f"voxtune tour: {len(references)} clips from {folder}, model {location}\n")
     triples = []
     for name, reference in references:
         audio = load_audio(folder / name)

@@ -15,7 +15,10 @@ _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.command("train")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the new model bundle (must not exist or be empty).")
-@click.option("--base", default="base", show_default=True, help="Base model bundle or 'base'.")
+@click.option("--base", default=None,
+              help="Base model name or bundle (default: the locale's default base model, "
+              "whisper-base for en-US; 'base' is the pocketsphinx model).")
+@click.option("--locale", default="en-US", show_default=True, help="Locale of the datasets.")
 @click.option("--acoustic", multiple=True, type=_existing_file,
               help="Audio + human-labeled transcript zip (Acoustic).")
 @click.option("--text", multiple=True, type=_existing_file, help="Plain text (Language).")
@@ -32,15 +35,17 @@ _existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
               help="Use Acoustic datasets for their text only.")
 @reports_errors
 def train_command(
-    out_dir: Path, base: str, acoustic: tuple[Path, ...], text: tuple[Path, ...],
+    out_dir: Path, base: str | None, locale: str, acoustic: tuple[Path, ...],
+    text: tuple[Path, ...],
     markdown: tuple[Path, ...], pronunciation: tuple[Path, ...], formatting: tuple[Path, ...],
     inline_text: tuple[str, ...], weight: int | None, no_acoustic_adaptation: bool,
 ) -> None:
     """Train a custom model from the base model and datasets."""
+    from voxtune.engine.registry import model_location
     from voxtune.training import TrainingInputs, TrainingOptions, TrainingReport, train
 
     inputs = TrainingInputs(acoustic, text, markdown, pronunciation, formatting, inline_text)
-    options = TrainingOptions(weight_percent=weight,
+    options = TrainingOptions(weight_percent=weight, locale=locale,
                               acoustic_adaptation=not no_acoustic_adaptation)
     last = [""]
 
@@ -51,7 +56,7 @@ def train_command(
         elif sys.stderr.isatty():
             click.echo(f"\r[{fraction:4.0%}] {stage}", err=True, nl=False)
 
-    trained = train(base, inputs, out_dir, options, progress)
+    trained = train(model_location(base, locale), inputs, out_dir, options, progress)
     report = trained.report
     click.echo(f"model: {trained.bundle.root}")
     if not isinstance(report, TrainingReport):  # a neural engine's report

@@ -1,7 +1,7 @@
 """The recognition engine: recognize audio in one go, as a stream, or many files in parallel.
 
 from voxtune.engine import open_recognizer
-recognizer = open_recognizer("base")
+recognizer = open_recognizer()  # en-US's default base model (whisper-base); "base": sphinx
 result = recognizer.recognize(audio)
 """
 
@@ -17,6 +17,8 @@ from voxtune.engine.registry import (
     BaseModel,
     available_base_models,
     base_model,
+    default_base_location,
+    default_base_model,
     open_recognizer_for,
 )
 from voxtune.engine.sphinx.recognizer import PocketsphinxRecognizer
@@ -33,10 +35,13 @@ from voxtune.engine.types import (
 
 
 def open_recognizer(
-    model: str | Path | ModelBundle = "base", options: RecognitionOptions | None = None
+    model: str | Path | ModelBundle | None = None, options: RecognitionOptions | None = None
 ) -> Recognizer:
     """A recognizer for a bundle, a bundle directory, or a base model's name ("base",
-    "whisper-base", ...; ModelError if it won't load). The bundle's engine decides which."""
+    "whisper-base", "whisper-base@de-DE", ...; None: en-US's default base model; ModelError
+    if it won't load). The bundle's engine decides which."""
+    if model is None:
+        model = default_base_location()
     bundle = model if isinstance(model, ModelBundle) else load_bundle(model)
     return open_recognizer_for(bundle, options)
 
@@ -60,6 +65,7 @@ __all__ = [
     "Word",
     "available_base_models",
     "base_model",
+    "default_base_model",
     "load_bundle",
     "open_recognizer",
     "recognize_files",

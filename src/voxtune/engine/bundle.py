@@ -18,7 +18,7 @@ from voxtune.errors import ModelError
 
 MANIFEST_NAME = "manifest.json"
 BUNDLE_FORMAT_VERSION = 1
-BASE_MODEL_NAME = "base"  # the default base model (an alias, see engine/registry.py)
+BASE_MODEL_NAME = "base"  # the pocketsphinx model's first name, an alias of it (engine/registry.py)
 ENGINE_POCKETSPHINX = "pocketsphinx"
 ENGINE_WHISPER = "whisper"
 # Verified like every file, but left out of the bundle hash: it records timings, and the
@@ -52,8 +52,11 @@ class ModelBundle:
 
     @property
     def identity(self) -> str:
-        """A stable id for caching decoders: the bundle directory, or the base model's name."""
-        return str(self.root) if self.root is not None else self.name
+        """A stable id for caching decoders: the bundle directory, or the base model's
+        location (its name, "name@locale" in a locale other than its first)."""
+        if self.root is not None:
+            return str(self.root)
+        return str(self.manifest.get("location", self.name))
 
     def file(self, role: str) -> Path:
         try:
@@ -116,12 +119,13 @@ ENGINE_ROLES = {
 
 
 def load_bundle(name_or_path: str | Path, *, verify: bool = True) -> ModelBundle:
-    """A base model's name or a bundle directory. ModelError when missing, incomplete or
-    corrupt."""
-    from voxtune.engine.registry import find_base_model
+    """A base model's name ("whisper-base", "whisper-base@de-DE" for another of its locales)
+    or a bundle directory. ModelError when missing, incomplete or corrupt."""
+    from voxtune.engine.registry import find_base_location, find_base_model
 
-    if isinstance(name_or_path, str) and (known := find_base_model(name_or_path)) is not None:
-        return known.bundle()
+    if isinstance(name_or_path, str) and (known := find_base_location(name_or_path)) is not None:
+        model, locale = known
+        return model.bundle(locale)
     root = Path(name_or_path).resolve()
     manifest_path = root / MANIFEST_NAME
     if not manifest_path.is_file():

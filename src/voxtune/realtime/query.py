@@ -7,7 +7,7 @@ from voxtune.errors import InvalidInputError
 from voxtune.service import endpoints, entities
 from voxtune.service.context import Services
 from voxtune.service.models import bundle_location
-from voxtune.service.views import BASE_MODEL_ID
+from voxtune.service.views import default_base_model_id
 from voxtune.text.profanity import ProfanityMode
 
 # Azure's real-time profanity values -> the display formatter's modes
@@ -16,12 +16,11 @@ PROFANITY: dict[str, ProfanityMode] = {"masked": "Masked", "removed": "Removed",
 
 def model_location(services: Services, language: str | None, cid: str | None) -> str:
     """What load_bundle takes for the request's model: an endpoint's (404 for an unknown cid)
-    or the base model of `language` (400 for an unsupported one or neither given)."""
+    or the default base model of `language` (400 for an unsupported one or neither given)."""
     if cid:
         model_id = endpoints.endpoint_model(services, cid)
     elif language:
-        entities.check_locale(language)
-        model_id = BASE_MODEL_ID
+        model_id = default_base_model_id(entities.check_locale(language))
     else:
         raise InvalidInputError("give the language (e.g. language=en-US) or an endpoint's cid")
     return bundle_location(services, model_id)

@@ -26,7 +26,7 @@ OutputFormat = Literal["simple", "detailed"]
 class ShortAudioRequest:
     """The query of a short-audio request, validated."""
 
-    model_location: str  # what load_bundle takes: "base" or a bundle directory
+    model_location: str  # what load_bundle takes: "whisper-base@de-DE" or a bundle directory
     output_format: OutputFormat
     profanity: ProfanityMode
     word_timings: bool

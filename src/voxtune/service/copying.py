@@ -37,7 +37,7 @@ from voxtune.service.fetch import FetchPolicy, check_url
 from voxtune.service.models import BLOB_PREFIX, bundle_key, publish_bundle
 from voxtune.service.schemas import CopyAuthorization, CopyAuthorizationRequest
 from voxtune.service.security import resource_id
-from voxtune.service.views import BASE_MODEL_ID, Links, iso
+from voxtune.service.views import BASE_MODEL_ID, Links, base_model_entries, base_model_id, iso
 from voxtune.store.records import Entity, utc_now
 from voxtune.store.tables import copy_authorizations
 
@@ -221,18 +221,19 @@ def import_copy(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     _extract(archive, staging)
-    publish_bundle(services, model_id, staging)
+    bundle_dir = publish_bundle(services, model_id, staging)
+    locale = entities.check_locale(str(description.get("locale") or ""))
     entity = Entity(
         table="models",
         id=model_id,
         display_name=str(description.get("displayName") or "copied model")[:512],
         description=str(description.get("description") or ""),
-        locale=entities.check_locale(str(description.get("locale") or "")),
+        locale=locale,
         status="Succeeded",
         custom_properties=_strings(description.get("customProperties")),
         properties=_copied_properties(description.get("properties")),
         attrs={"datasets": [], "text": "", "copiedFrom": record["source_resource_id"]},
-        refs={"base_model_id": BASE_MODEL_ID},
+        refs={"base_model_id": _trained_from(bundle_dir, locale)},
     )
     entities.insert(services, entity)
     with services.database.begin() as connection:
@@ -300,3 +301,14 @@ def _extract(archive: BinaryIO, target: Path) -> None:
                     raise DatasetError(f"bundle entry {member.name!r} is not a regular file")
     except tarfile.TarError as error:
         raise DatasetError(f"the bundle is not a tar archive: {error}") from error
+
+
+def _trained_from(bundle_dir: Path, locale: str) -> str:
+    """The base model a copied bundle was trained from, as its manifest names it (the en-US
+    sphinx model for one that names none this server has)."""
+    from voxtune.engine import load_bundle
+    from voxtune.engine.registry import find_base_model
+
+    known = find_base_model(load_bundle(bundle_dir, verify=False).base)
+    entry_id = base_model_id(known.name, locale) if known is not None else BASE_MODEL_ID
+    return entry_id if entry_id in base_model_entries() else BASE_MODEL_ID

@@ -11,7 +11,7 @@ from voxtune.errors import InvalidInputError, NotFoundError
 from voxtune.service.context import Services
 from voxtune.service.filtering import parse_filter
 from voxtune.service.schemas import CommonUpdate, Reference
-from voxtune.service.views import SUPPORTED_LOCALES, Links, entity_json, parse_reference
+from voxtune.service.views import Links, entity_json, parse_reference, supported_locales
 from voxtune.store import records
 from voxtune.store.records import Entity
 
@@ -54,11 +54,13 @@ def job_progress(services: Services, entity_id: str) -> float | None:
 
 
 def check_locale(locale: str) -> str:
-    for supported in SUPPORTED_LOCALES:
-        if supported.lower() == locale.strip().lower():
-            return supported
+    """`locale` as the base models spell it; InvalidLocale if none serves it."""
+    supported = supported_locales()
+    for known in supported:
+        if known.lower() == locale.strip().lower():
+            return known
     raise InvalidInputError(
-        f"locale {locale!r} is not supported; supported: {', '.join(SUPPORTED_LOCALES)}",
+        f"locale {locale!r} is not supported; supported: {', '.join(supported)}",
         inner_code="InvalidLocale",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from voxtune.engine.bundle import load_bundle
 from voxtune.errors import ModelError
 from voxtune.service import entities, files
 from voxtune.service.context import Services
@@ -32,6 +33,7 @@ def custom_manifest(services: Services, model_id: str, links: Links) -> dict[str
             inner_code="ModelNotDeployable",
         )
     root = services.blobs.local_path(bundle_key(model.id))
+    engine = load_bundle(root, verify=False).engine
     bundle_owner = files.file_id_for(model.id, "bundle")
     model_files = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
@@ -42,5 +44,5 @@ def custom_manifest(services: Services, model_id: str, links: Links) -> dict[str
     return {
         "model": model_reference(links, model.id),
         "modelFiles": model_files,
-        "properties": {"engine": "pocketsphinx", "format": "voxtune-bundle"},
+        "properties": {"engine": engine, "format": "voxtune-bundle"},
     }

@@ -19,7 +19,7 @@ from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.files import delete_owner_files
 from voxtune.service.schemas import ModelCreate, ModelUpdate, Reference
-from voxtune.service.views import BASE_MODEL_ID, base_model_entries
+from voxtune.service.views import base_model_entries, default_base_model_id
 from voxtune.store import records
 from voxtune.store.records import Entity
 
@@ -66,10 +66,11 @@ def resolve_model(services: Services, reference: Reference, *, deployable: bool 
 
 
 def bundle_location(services: Services, model_id: str) -> str:
-    """What `load_bundle` takes for this model: "base" or the bundle directory."""
+    """What `load_bundle` takes for this model: a base model in its locale
+    ("whisper-base@de-DE") or the bundle directory."""
     entry = base_model_entries().get(model_id)
     if entry is not None:
-        return entry.name
+        return entry.location
     return str(services.blobs.local_path(bundle_key(model_id)))
 
 
@@ -98,7 +99,9 @@ def _training_datasets(services: Services, references: list[Reference], locale: 
 
 def create_model(services: Services, body: ModelCreate) -> Entity:
     locale = entities.check_locale(body.locale)
-    base_id = resolve_model(services, body.baseModel) if body.baseModel else BASE_MODEL_ID
+    base_id = (
+        resolve_model(services, body.baseModel) if body.baseModel else default_base_model_id(locale)
+    )
     base = base_model_entries().get(base_id)
     if base is None:
         raise InvalidInputError(
@@ -158,7 +161,8 @@ def delete_model(services: Services, model_id: str) -> None:
 
 def train_bundle(
     base: str,
-    datasets: list[tuple[str, Path, str]],
+    locale: str,
+    datasets: list[tuple[str, Path]],
     text: str,
     weight_percent: int | None,
     output_dir: Path,
@@ -166,12 +170,12 @@ def train_bundle(
     checkpoint_dir: Path | None = None,
 ) -> dict[str, Any]:
     """The one call into training: write a bundle into `output_dir` (empty or missing) and
-    return the training report. `datasets` are (Azure kind, path, locale)."""
+    return the training report. `datasets` are (Azure kind, path), all of the model's
+    `locale` (create_model checked)."""
     from voxtune.training import TrainingInputs, TrainingOptions, train
 
     by_kind: dict[str, list[Path]] = {}
-    locales = {locale for _, _, locale in datasets} or {"en-US"}
-    for kind, path, _ in datasets:
+    for kind, path in datasets:
         by_kind.setdefault(kind, []).append(path)
     unusable = set(by_kind) - _TRAINABLE_KINDS
     if unusable:
@@ -188,7 +192,7 @@ def train_bundle(
         inline_text=[line for line in text.splitlines() if line.strip()],
     )
     options = TrainingOptions(
-        weight_percent=weight_percent, locale=sorted(locales)[0], checkpoint_dir=checkpoint_dir
+        weight_percent=weight_percent, locale=locale, checkpoint_dir=checkpoint_dir
     )
     trained = train(base, inputs, output_dir, options, lambda _, fraction: on_progress(fraction))
     return trained.report.to_json()

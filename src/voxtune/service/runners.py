@@ -116,6 +116,7 @@ class _EvaluationProgress:
 
 
 def evaluate(services: Services, context: JobContext) -> None:
+    from voxtune.data import parse_acoustic
     from voxtune.evaluation import evaluate_dataset
 
     entity = start(services, "evaluations", context.job.entity_id)
@@ -130,7 +131,8 @@ def evaluate(services: Services, context: JobContext) -> None:
         context.progress(progress.fraction(model, done, total))
 
     result = evaluate_dataset(
-        services.blobs.local_path(content_key(dataset)),
+        # in the dataset's locale: German transcripts are not scored with English rules
+        parse_acoustic(services.blobs.local_path(content_key(dataset)), dataset.locale),
         distinct,
         jobs=services.settings.recognition_jobs,
         on_progress=on_progress,
@@ -163,18 +165,14 @@ def train(services: Services, context: JobContext) -> None:
     datasets = []
     for dataset_id in entity.attrs.get("datasets", []):
         dataset = entities.get(services, "datasets", dataset_id)
-        datasets.append(
-            (
-                str(dataset.refs["kind"]),
-                services.blobs.local_path(content_key(dataset)),
-                dataset.locale,
-            )
-        )
+        path = services.blobs.local_path(content_key(dataset))
+        datasets.append((str(dataset.refs["kind"]), path))
     scratch = fresh_training_dir(services, entity.id)
     staging = scratch / "bundle"
     checkpoints = checkpoint_dir(services, entity.id)
     report = train_bundle(
         bundle_location(services, str(entity.refs.get("base_model_id") or BASE_MODEL_ID)),
+        entity.locale,
         datasets,
         entity.attrs.get("text", ""),
         entity.properties.get("customModelWeightPercent"),

@@ -21,7 +21,7 @@ from voxtune.service.context import Services
 from voxtune.service.fetch import FetchPolicy, stream_url
 from voxtune.service.models import bundle_location, resolve_model
 from voxtune.service.schemas import Reference, TranscribeDefinition
-from voxtune.service.views import BASE_MODEL_ID
+from voxtune.service.views import default_base_model_id
 from voxtune.text.display import DisplayFormatter, DisplayOptions
 from voxtune.text.profanity import ProfanityMode
 
@@ -127,7 +127,7 @@ def transcribe(
 ) -> dict[str, Any]:
     definition = parse_definition(definition_text)
     locales = [entities.check_locale(locale) for locale in definition.locales or ["en-US"]]
-    model_id = BASE_MODEL_ID
+    model_id = default_base_model_id(locales[0])
     for locale, url in (definition.models or {}).items():
         if entities.check_locale(locale) in locales:
             model_id = resolve_model(services, Reference.model_validate({"self": url}))

@@ -12,7 +12,7 @@ from voxtune.service.fetch import FetchPolicy, check_url
 from voxtune.service.files import delete_owner_files
 from voxtune.service.models import resolve_model
 from voxtune.service.schemas import TranscriptionCreate, TranscriptionUpdate
-from voxtune.service.views import BASE_MODEL_ID
+from voxtune.service.views import default_base_model_id
 from voxtune.store import records
 from voxtune.store.records import Entity
 
@@ -40,7 +40,7 @@ def submit_transcription(services: Services, body: TranscriptionCreate) -> Entit
     if body.dataset is not None:
         _, dataset_id = entities.referenced_id(body.dataset, ("datasets",), "dataset")
         dataset_id = acoustic_dataset(services, dataset_id, ("Acoustic", "AudioFiles")).id
-    model_id = resolve_model(services, body.model) if body.model else BASE_MODEL_ID
+    model_id = resolve_model(services, body.model) if body.model else default_base_model_id(locale)
     entity = Entity(
         table="transcriptions",
         id=str(uuid.uuid4()),

@@ -16,6 +16,8 @@ from voxtune.service.security import sign_path
 from voxtune.store.records import Entity, FileRecord
 
 API_VERSION = "2025-10-15"
+# The en-US sphinx model's id: what records from before models named their base were
+# trained from (it is no longer the default; see default_base_model_id)
 BASE_MODEL_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "voxtune:base-model:en-US:pocketsphinx"))
 
 
@@ -29,10 +31,26 @@ class BaseModelEntry:
     locale: str
 
 
-def _base_model_id(name: str, locale: str) -> str:
+    @property
+    def location(self) -> str:
+        """What load_bundle takes: the model in this locale ("whisper-base@de-DE")."""
+        from voxtune.engine import base_model
+
+        return base_model(self.name).location(self.locale)
+
+
+def base_model_id(name: str, locale: str) -> str:
     # the sphinx model keeps the id it has always had
     key = "pocketsphinx" if name == "sphinx-en-us" else name
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"voxtune:base-model:{locale}:{key}"))
+
+
+def default_base_model_id(locale: str) -> str:
+    """The base model `locale` gets when a request names none (engine/registry.py decides)."""
+    from voxtune.engine.registry import default_base_model
+
+    model = default_base_model(locale)
+    return base_model_id(model.name, model.resolve_locale(locale))
 
 
 def base_model_entries() -> dict[str, BaseModelEntry]:
@@ -42,10 +60,18 @@ def base_model_entries() -> dict[str, BaseModelEntry]:
         entry.id: entry
         for model in available_base_models()
         for locale in model.locales
-        if (entry := BaseModelEntry(_base_model_id(model.name, locale), model.name, locale))
+        if (entry := BaseModelEntry(base_model_id(model.name, locale), model.name, locale))
     }
+
+
 BASE_MODEL_CREATED = datetime(2025, 1, 1)
-SUPPORTED_LOCALES = ("en-US",)
+
+
+def supported_locales() -> tuple[str, ...]:
+    """Every locale an installed base model serves, in the registry's order (en-US first)."""
+    return tuple(dict.fromkeys(entry.locale for entry in base_model_entries().values()))
+
+
 _REFERENCE = re.compile(
     r"/(?P<table>projects|datasets|models/base|models|evaluations|endpoints|transcriptions)"
     r"/(?P<id>[0-9a-fA-F-]{36})(?:[/?#]|$)"
@@ -166,6 +192,8 @@ def base_model_json(links: Links, model_id: str = BASE_MODEL_ID) -> dict[str, An
             "chargeForAdaptation": False,
             "engine": model.engine,
             "baseModelName": model.name,
+            # what a request in this locale that names no model gets (voxtune's own field)
+            "defaultForLocale": model_id == default_base_model_id(entry.locale),
         },
     }
 
