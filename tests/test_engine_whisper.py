@@ -218,6 +218,44 @@ def test_adapters_merge_into_the_weights_they_adapt() -> None:
     assert torch.allclose(model(x), adapted, atol=1e-5)
 
 
+def test_distillation_pulls_toward_the_base_model_where_it_agrees_with_the_target(
+    model_cache: Path, smoke_dir: Path
+) -> None:
+    import tokenizers
+    import torch
+    from faster_whisper.tokenizer import Tokenizer
+
+    from voxtune.engine.whisper.features import log_mel
+    from voxtune.engine.whisper.finetune import _Item, _step, add_adapters
+    from voxtune.engine.whisper.torch_model import encode_cropped, load_torch_model
+
+    model_dir = load_bundle(TINY).model_dir
+    model = load_torch_model(model_dir)
+    tokenizer = Tokenizer(
+        tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json")), False,
+        task="transcribe", language="en",
+    )
+    audio = load_audio(smoke_dir / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    mel = log_mel(audio.samples, model.config.num_mel_bins).T.astype(np.float16)
+    text = " He was not an ill disposed young man."
+    item = _Item("clip", 0, mel.shape[0], tuple(tokenizer.encode(text)))
+    prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+    adapters = add_adapters(model, rank=4, alpha=8.0)
+    model.eval()
+
+    def loss(weight: float) -> float:
+        with torch.no_grad():
+            return float(_step(model, [item], mel, prompt, tokenizer.eot, encode_cropped,
+                               None, adapters, weight))
+
+    assert loss(1.0) == pytest.approx(loss(0.0), abs=1e-6)  # untrained adapters: the base
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for _, _, adapter in adapters:
+            adapter.up.normal_(std=0.05)
+    assert loss(1.0) > loss(0.0) + 1e-3  # moved away from the base: the pull is felt
+
+
 def test_spec_augment_masks_bands_and_frames_the_same_way_for_a_seed() -> None:
     from voxtune.engine.whisper.finetune import spec_augment
 
