@@ -70,14 +70,15 @@ class FineTuneOptions:
     adapter_rank: int = 32
     adapter_alpha: float = 0.0  # LoRA's scale numerator; 0: twice the rank
     # Learning without forgetting: the loss adds this times KL(base || tuned) of the next-token
-    # distributions at every target position, the base being the same model with its adapters
-    # off (one more forward pass, no gradient). What the AN4 model lost on general speech was
-    # language, not hearing: it spelled ("f i t o d o") and wrote sound-alike nonsense ("the
-    # letter to distance sentry"); keeping the base's distributions keeps its language model.
-    # Needs adapters (adapter_rank > 0). Measured on AN4 fold 0 (whisper-base, BENCHMARKS.md):
-    # without it held-out 0.0111, general speech (choice speakers) 0.2592 against the base
-    # model's 0.1355; with 1.0 (agreeing positions only) 0.0258 and 0.1405; with 0.3 at every
-    # position 0.0283 and 0.1639. General speech is the binding constraint, so 1.0.
+    # distributions at the target positions (not the end; see distill_agreeing_only), the base
+    # being the same model with its adapters off (one more forward pass, no gradient). What
+    # the AN4 model lost on general speech was language, not hearing: it spelled ("f i t o
+    # d o") and wrote sound-alike nonsense ("the letter to distance sentry"); keeping the
+    # base's distributions keeps its language model. Needs adapters (adapter_rank > 0).
+    # Measured on AN4 fold 0 (whisper-base, BENCHMARKS.md): without it held-out 0.0111,
+    # general speech (choice speakers) 0.2592 against the base model's 0.1355; with 1.0
+    # (agreeing positions only) 0.0258 and 0.1405; with 0.3 at every position 0.0283 and
+    # 0.1639. General speech is the binding constraint, so 1.0.
     distill_weight: float = 1.0
     # only where the base model's most likely token is the target's: elsewhere (its "Enter
     # 624." for "enter six two four") the pull would fight the transcript
