@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from voxtune import __version__
+from voxtune import __version__, portal
 from voxtune.api import (
     copy_routes,
     model_routes,
@@ -60,7 +60,7 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     app.state.worker_pool = pool
     app.state.transcriber = transcriber
     app.state.realtime_slots = asyncio.Semaphore(settings.realtime_connections)
-    install_error_handlers(app)
+    install_error_handlers(app, portal.page_errors)
     app.middleware("http")(auth_middleware(services))
     app.include_router(system_routes.router)
     app.include_router(copy_routes.import_router)
@@ -69,4 +69,5 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     app.include_router(recognition_routes.router)
     app.include_router(resources.router)  # before model routes: /models/locales is no id
     app.include_router(model_routes.router)
+    portal.install(app)
     return app

@@ -1,5 +1,6 @@
-"""Authentication: every route but /health, the OpenAPI document and signed file links needs
-`Ocp-Apim-Subscription-Key` or `Authorization: Bearer <token from /sts/v1.0/issueToken>`."""
+"""Authentication: every route but /health, the OpenAPI document, signed file links and the
+portal (which signs in with a key and keeps a session cookie) needs `Ocp-Apim-Subscription-Key`
+or `Authorization: Bearer <token from /sts/v1.0/issueToken>`."""
 
 from __future__ import annotations
 
@@ -13,8 +14,17 @@ from voxtune.service.context import Services
 from voxtune.service.security import key_is_valid, verify_token
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
-OPEN_PATHS = ("/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")
-OPEN_PREFIXES = ("/files/", "/voxtune/copy/")  # signed links, copy authorizations
+OPEN_PATHS = (
+    "/health",
+    "/openapi.json",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/redoc",
+    "/",
+    "/portal",
+)
+# signed links, copy authorizations; the portal checks its own session cookie
+OPEN_PREFIXES = ("/files/", "/voxtune/copy/", "/portal/")
 
 
 def authenticate(services: Services, request: Request) -> None:

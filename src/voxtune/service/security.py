@@ -49,48 +49,62 @@ def create_api_key(database: Database, name: str = "") -> str:
 
 
 def key_is_valid(database: Database, key: str) -> bool:
+    return active_key_id(database, key) is not None
+
+
+def active_key_id(database: Database, key: str) -> str | None:
+    """The id of the active key `key` is, or None (a portal session remembers the id)."""
     if len(key) < KEY_LOOKUP_CHARS:
-        return False
+        return None
     with database.begin() as connection:
         rows = connection.execute(
-            select(api_keys.c.salt, api_keys.c.key_hash).where(
+            select(api_keys.c.id, api_keys.c.salt, api_keys.c.key_hash).where(
                 api_keys.c.lookup == key[:KEY_LOOKUP_CHARS], api_keys.c.revoked == 0
             )
         ).all()
-    return any(
-        hmac.compare_digest(_hash_key(salt, key).encode(), digest.encode()) for salt, digest in rows
-    )
+    for key_id, salt, digest in rows:
+        if hmac.compare_digest(_hash_key(salt, key).encode(), digest.encode()):
+            return str(key_id)
+    return None
 
 
-def _b64(data: bytes) -> str:
+def key_id_is_active(database: Database, key_id: str) -> bool:
+    with database.begin() as connection:
+        row = connection.execute(
+            select(api_keys.c.id).where(api_keys.c.id == key_id, api_keys.c.revoked == 0)
+        ).first()
+    return row is not None
+
+
+def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
+def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _mac(secret: bytes, message: str) -> str:
-    return _b64(hmac.new(secret, message.encode(), hashlib.sha256).digest())
+def mac(secret: bytes, message: str) -> str:
+    return b64(hmac.new(secret, message.encode(), hashlib.sha256).digest())
 
 
 def issue_token(secret: bytes, ttl_s: int, subject: str = "voxtune") -> str:
     """A JWT (HS256) valid for `ttl_s` seconds."""
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     now = int(time.time())
     claims = {"sub": subject, "iat": now, "exp": now + ttl_s, "iss": "voxtune"}
-    body = _b64(json.dumps(claims).encode())
-    return f"{header}.{body}.{_mac(secret, f'{header}.{body}')}"
+    body = b64(json.dumps(claims).encode())
+    return f"{header}.{body}.{mac(secret, f'{header}.{body}')}"
 
 
 def verify_token(secret: bytes, token: str) -> None:
     try:
         header, body, signature = token.split(".")
-        claims = json.loads(_unb64(body))
+        claims = json.loads(unb64(body))
         expires = int(claims["exp"])
     except (ValueError, KeyError, TypeError) as error:
         raise AuthError("malformed bearer token") from error
-    if not hmac.compare_digest(_mac(secret, f"{header}.{body}").encode(), signature.encode()):
+    if not hmac.compare_digest(mac(secret, f"{header}.{body}").encode(), signature.encode()):
         raise AuthError("invalid bearer token signature")
     if expires < time.time():
         raise AuthError("the bearer token has expired")
@@ -99,12 +113,12 @@ def verify_token(secret: bytes, token: str) -> None:
 def sign_path(secret: bytes, path: str, ttl_s: int) -> str:
     """`path?expires=..&signature=..`: a link that works without a key until it expires."""
     expires = int(time.time()) + ttl_s
-    signature = _mac(secret, f"{path}\n{expires}")
+    signature = mac(secret, f"{path}\n{expires}")
     return f"{quote(path)}?expires={expires}&signature={signature}"
 
 
 def verify_signed_path(secret: bytes, path: str, expires: int, signature: str) -> None:
-    expected = _mac(secret, f"{path}\n{expires}").encode()
+    expected = mac(secret, f"{path}\n{expires}").encode()
     if not hmac.compare_digest(expected, signature.encode()):
         raise AuthError("invalid link signature")
     if expires < time.time():
