@@ -12,7 +12,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from voxtune.portal import projects, signin, status
+from voxtune.portal import (
+    batch,
+    catalog,
+    data,
+    deployments,
+    projects,
+    signin,
+    status,
+    testing,
+    training,
+)
 from voxtune.portal.web import (
     PREFIX,
     CsrfRefused,
@@ -21,7 +31,17 @@ from voxtune.portal.web import (
     sign_in_redirect,
 )
 
-ROUTERS = (signin.router, projects.router, status.router)
+ROUTERS = (
+    signin.router,
+    projects.router,
+    status.router,
+    data.router,
+    training.router,
+    testing.router,
+    deployments.router,
+    catalog.router,
+    batch.router,
+)
 
 
 def is_portal_path(path: str) -> bool:
