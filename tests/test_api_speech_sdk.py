@@ -85,16 +85,23 @@ def test_recognize_once_gives_partials_and_a_display_result(
     assert time.monotonic() - started < 30  # no protocol stall (the SDK would wait ~70 s)
 
 
+@pytest.fixture(scope="module")
+def sphinx_endpoint(server: tuple[str, str]) -> str:
+    """The format tests test the SDK's audio formats, not an engine: the fast sphinx model."""
+    host, key = server
+    return base_model_endpoint(host.replace("ws://", "http://"), key)
+
+
 @pytest.mark.parametrize(
     ("rate", "channels", "subtype"),
     [(16000, 1, "PCM_16"), (44100, 2, "PCM_16"), (8000, 1, "PCM_16"), (48000, 1, "FLOAT")],
 )
 def test_continuous_recognition_of_each_format_the_sdk_sends(
     server: tuple[str, str], three_phrases: np.ndarray[Any, Any], tmp_path: Path,
-    rate: int, channels: int, subtype: str,
+    sphinx_endpoint: str, rate: int, channels: int, subtype: str,
 ) -> None:
     wav = _wav(three_phrases, tmp_path / "three.wav", rate, channels, subtype)
-    recognizer = _recognizer(_config(server), wav)
+    recognizer = _recognizer(_config(server, endpoint_id=sphinx_endpoint), wav)
     finals: list[tuple[str, int]] = []
     stopped = threading.Event()
     recognizer.recognized.connect(  # display text as words: "cold-hearted" -> cold hearted
