@@ -7,6 +7,9 @@ deleted) and the failure is listed, so a model cannot look better by failing on 
 Word figures compare lexical forms; token figures compare display forms: the transcript as
 written against the display text a user of the model reads (its display formatter with Azure's
 default options: profanity masked, dictated and automatic punctuation).
+
+An inspection (`inspect_audio_files`) recognizes an AudioFiles dataset (audio without
+transcripts) the same way, for people to compare the models' transcripts: nothing is scored.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from voxtune.data import AcousticDataset, iter_audio, parse_acoustic
+from voxtune.data import (
+    AcousticDataset,
+    AudioFilesDataset,
+    iter_audio,
+    iter_audio_files,
+    parse_acoustic,
+)
 from voxtune.engine import ModelBundle, load_bundle, recognize_items
 from voxtune.engine.azure_json import combined_forms
 from voxtune.engine.formatting import bundle_formatter
@@ -91,6 +100,27 @@ def _evaluate_model(
     options: RecognitionOptions,
     on_progress: ProgressCallback | None,
 ) -> ModelEvaluation:
+    hypotheses, failures = _recognize(items, bundle, jobs, options, on_progress)
+    pairs = list(zip(dataset.utterances, hypotheses, strict=True))
+    return ModelEvaluation(
+        bundle.identity,
+        score(((u.name, u.transcript, lex) for u, (lex, _) in pairs), locale=dataset.locale),
+        failures,
+        score_tokens(
+            ((u.name, u.transcript, shown) for u, (_, shown) in pairs), locale=dataset.locale
+        ),
+    )
+
+
+def _recognize(
+    items: list[tuple[str, bytes]],
+    bundle: ModelBundle,
+    jobs: int,
+    options: RecognitionOptions,
+    on_progress: ProgressCallback | None,
+) -> tuple[list[tuple[str, str]], tuple[UtteranceFailure, ...]]:
+    """(lexical, display) per item, ("", "") where recognition failed, and the failures."""
+
     def progress(done: int, total: int) -> None:
         if on_progress is not None:
             on_progress(bundle.name, done, total)
@@ -98,7 +128,7 @@ def _evaluate_model(
     outcomes = recognize_items(items, bundle, jobs=jobs, options=options, on_progress=progress)
     formatter = bundle_formatter(bundle)
     failures: list[UtteranceFailure] = []
-    hypotheses: list[tuple[str, str]] = []  # (lexical, display)
+    hypotheses: list[tuple[str, str]] = []
     for (name, _), outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, RecognitionResult):
             display = combined_forms(outcome.phrases, formatter, DisplayOptions()).display
@@ -106,15 +136,58 @@ def _evaluate_model(
         else:
             failures.append(UtteranceFailure(name, _reason(outcome)))
             hypotheses.append(("", ""))
-    pairs = list(zip(dataset.utterances, hypotheses, strict=True))
-    return ModelEvaluation(
-        bundle.identity,
-        score(((u.name, u.transcript, lex) for u, (lex, _) in pairs), locale=dataset.locale),
-        tuple(failures),
-        score_tokens(
-            ((u.name, u.transcript, shown) for u, (_, shown) in pairs), locale=dataset.locale
-        ),
-    )
+    return hypotheses, tuple(failures)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One audio file as one model recognized it (an inspection scores nothing)."""
+
+    utterance: str  # the file's name in the dataset
+    lexical: str
+    display: str
+    failure: str | None  # why recognition failed; the texts are then empty
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "id": self.utterance,
+            "hypothesis": self.lexical,
+            "display": self.display,
+            "failure": self.failure,
+        }
+
+
+@dataclass(frozen=True)
+class ModelInspection:
+    model: str  # as ModelEvaluation.model
+    transcripts: tuple[Transcript, ...]  # the dataset's files, in its order
+
+
+def inspect_audio_files(
+    dataset: AudioFilesDataset,
+    models: Sequence[str | Path | ModelBundle],
+    *,
+    jobs: int = 1,
+    options: RecognitionOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[ModelInspection, ...]:
+    """Each model's transcript of every audio file, for a side-by-side inspection."""
+    if not dataset.files:
+        raise DatasetError("the dataset has no usable audio files")
+    bundles = [m if isinstance(m, ModelBundle) else load_bundle(m) for m in models]
+    items = [(audio_file.name, audio) for audio_file, audio in iter_audio_files(dataset)]
+    inspections = []
+    for bundle in bundles:
+        hypotheses, failures = _recognize(
+            items, bundle, jobs, options or RecognitionOptions(), on_progress
+        )
+        reasons = {failure.utterance: failure.reason for failure in failures}
+        transcripts = tuple(
+            Transcript(name, lexical, display, reasons.get(name))
+            for (name, _), (lexical, display) in zip(items, hypotheses, strict=True)
+        )
+        inspections.append(ModelInspection(bundle.identity, transcripts))
+    return tuple(inspections)
 
 
 def _reason(outcome: object) -> str:

@@ -1,13 +1,17 @@
-"""Evaluations: model1 vs model2 on an Acoustic dataset, run by a job."""
+"""Evaluations: model1 vs model2 on an Acoustic dataset, run by a job; on an AudioFiles
+dataset (audio without transcripts) the job only transcribes, for inspecting quality."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from voxtune.errors import InvalidInputError, NotFoundError
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
-from voxtune.service.files import delete_owner_files
+from voxtune.service.datasets import content_key
+from voxtune.service.files import delete_owner_files, list_owner_files
 from voxtune.service.models import resolve_model
 from voxtune.service.schemas import EvaluationCreate, EvaluationUpdate
 from voxtune.store import records
@@ -15,6 +19,9 @@ from voxtune.store.records import Entity
 
 EVALUATE_JOB = "evaluation.run"
 BLOB_PREFIX = "evaluations"
+DETAILS_FILE_KIND = "EvaluationDetails"  # one file per utterance, written by the job
+# Acoustic: accuracy (WER against the transcripts); AudioFiles: quality inspection
+EVALUATION_KINDS = ("Acoustic", "AudioFiles")
 
 
 def acoustic_dataset(services: Services, dataset_id: str, kinds: tuple[str, ...]) -> Entity:
@@ -34,7 +41,7 @@ def acoustic_dataset(services: Services, dataset_id: str, kinds: tuple[str, ...]
 def create_evaluation(services: Services, body: EvaluationCreate) -> Entity:
     locale = entities.check_locale(body.locale)
     _, dataset_id = entities.referenced_id(body.dataset, ("datasets",), "dataset")
-    dataset = acoustic_dataset(services, dataset_id, ("Acoustic",))
+    dataset = acoustic_dataset(services, dataset_id, EVALUATION_KINDS)
     entity = Entity(
         table="evaluations",
         id=str(uuid.uuid4()),
@@ -66,3 +73,27 @@ def delete_evaluation(services: Services, evaluation_id: str) -> None:
         records.delete_entity(connection, "evaluations", entity.id)
     delete_owner_files(services, entity.id, BLOB_PREFIX)
     webhooks.notify(services, "evaluationDeletion", entity)
+
+
+def evaluation_details(services: Services, evaluation_id: str) -> list[dict[str, Any]]:
+    """The per-utterance files the job wrote (alignment ops and counts per model, or only the
+    transcripts of an inspection), in the dataset's order; empty before the job finished."""
+    entity = entities.get(services, "evaluations", evaluation_id)
+    return [
+        json.loads(services.blobs.read_bytes(record.blob_key))
+        for record in list_owner_files(services, entity.id)
+        if record.kind == DETAILS_FILE_KIND
+    ]
+
+
+def utterance_audio(services: Services, evaluation_id: str, utterance: str) -> bytes:
+    """The audio file of one utterance of the evaluation's dataset, read from its zip."""
+    from voxtune.data import open_zip
+
+    entity = entities.get(services, "evaluations", evaluation_id)
+    dataset = entities.get(services, "datasets", str(entity.refs["dataset_id"]))
+    with open_zip(services.blobs.local_path(content_key(dataset))) as archive:
+        for member in archive.members:
+            if member.name == utterance:
+                return archive.read(member)
+    raise NotFoundError(f"the dataset has no audio file {utterance!r}")

@@ -7,6 +7,7 @@ Succeeded. Training itself is `train_bundle`, the one call into `voxtune.trainin
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from voxtune.engine import base_model
 from voxtune.errors import ConflictError, InvalidInputError, NotFoundError
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
-from voxtune.service.files import delete_owner_files
+from voxtune.service.files import delete_owner_files, list_owner_files
 from voxtune.service.schemas import ModelCreate, ModelUpdate, Reference
 from voxtune.service.views import base_model_entries, default_base_model_id
 from voxtune.store import records
@@ -25,6 +26,7 @@ from voxtune.store.records import Entity
 
 TRAIN_JOB = "model.train"
 BLOB_PREFIX = "models"
+REPORT_FILE_KIND = "ModelReport"  # the training report the job stores, listed under /files
 TRAINABLE_KINDS = {"Acoustic", "Language", "LanguageMarkdown", "Pronunciation", "OutputFormatting"}
 ProgressCallback = Callable[[float], None]
 
@@ -74,7 +76,11 @@ def bundle_location(services: Services, model_id: str) -> str:
     return str(services.blobs.local_path(bundle_key(model_id)))
 
 
-def _training_datasets(services: Services, references: list[Reference], locale: str) -> list[str]:
+def _training_datasets(
+    services: Services, references: list[Reference], locale: str, kinds: tuple[str, ...]
+) -> list[str]:
+    """The ids of the referenced datasets; each must be Succeeded, of a kind the base model
+    adapts with (`kinds`) and of the model's locale."""
     ids = []
     for reference in references:
         _, dataset_id = entities.referenced_id(reference, ("datasets",), "dataset")
@@ -82,7 +88,8 @@ def _training_datasets(services: Services, references: list[Reference], locale: 
             dataset = entities.get(services, "datasets", dataset_id)
         except NotFoundError as error:
             raise InvalidInputError(str(error), inner_code="InvalidDataset") from error
-        if dataset.status != "Succeeded" or dataset.refs["kind"] not in TRAINABLE_KINDS:
+        kind = dataset.refs["kind"]
+        if dataset.status != "Succeeded" or kind not in TRAINABLE_KINDS or kind not in kinds:
             raise InvalidInputError(
                 f"dataset {dataset.id} ({dataset.refs['kind']}, {dataset.status}) cannot be "
                 "used for training",
@@ -111,7 +118,8 @@ def create_model(services: Services, body: ModelCreate) -> Entity:
         raise InvalidInputError(
             f"base model {base.name} does not serve {locale}", inner_code="InvalidLocale"
         )
-    dataset_ids = _training_datasets(services, body.datasets, locale)
+    adapts_with = base_model(base.name).adapts_with
+    dataset_ids = _training_datasets(services, body.datasets, locale, adapts_with)
     if not dataset_ids and not body.text:
         raise InvalidInputError("a model needs datasets or text", inner_code="InvalidDataset")
     properties: dict[str, Any] = {}
@@ -135,6 +143,17 @@ def create_model(services: Services, body: ModelCreate) -> Entity:
     services.queue.enqueue(TRAIN_JOB, entity.id)
     webhooks.notify(services, "modelCreation", entity)
     return entity
+
+
+def training_report(services: Services, model_id: str) -> dict[str, Any] | None:
+    """The training report the job stored (the engine's report as JSON: TrainingReport or
+    WhisperTrainingReport); None before training succeeded."""
+    entity = entities.get(services, "models", model_id)
+    for record in list_owner_files(services, entity.id):
+        if record.kind == REPORT_FILE_KIND:
+            report: dict[str, Any] = json.loads(services.blobs.read_bytes(record.blob_key))
+            return report
+    return None
 
 
 def update_model(services: Services, model_id: str, body: ModelUpdate) -> Entity:

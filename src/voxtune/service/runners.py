@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 from voxtune.errors import DatasetError, NotFoundError, VoxtuneError
@@ -17,13 +18,14 @@ from voxtune.service.copying import COPY_JOB, copy_model
 from voxtune.service.datasets import BLOB_PREFIX as DATASETS
 from voxtune.service.datasets import IMPORT_JOB, content_key
 from voxtune.service.evaluations import BLOB_PREFIX as EVALUATIONS
-from voxtune.service.evaluations import EVALUATE_JOB
+from voxtune.service.evaluations import DETAILS_FILE_KIND, EVALUATE_JOB
 from voxtune.service.fetch import stream_url
 from voxtune.service.files import add_file, add_json_file
 from voxtune.service.job_steps import fetch_policy, finish, start
 from voxtune.service.models import (
     BLOB_PREFIX as MODELS,
 )
+from voxtune.service.models import REPORT_FILE_KIND as MODEL_REPORT_KIND
 from voxtune.service.models import (
     TRAIN_JOB,
     bundle_location,
@@ -36,6 +38,7 @@ from voxtune.service.transcribe_job import run_transcription
 from voxtune.service.transcriptions import TRANSCRIBE_JOB
 from voxtune.service.views import BASE_MODEL_ID
 from voxtune.settings import Settings
+from voxtune.store.records import Entity
 
 CONTENT_FILE_KINDS = {
     "Acoustic": "AcousticDataArchive",
@@ -130,6 +133,9 @@ def evaluate(services: Services, context: JobContext) -> None:
     def on_progress(model: str, done: int, total: int) -> None:
         context.progress(progress.fraction(model, done, total))
 
+    if dataset.refs["kind"] == "AudioFiles":
+        _inspect(services, entity, dataset, models, on_progress)
+        return
     result = evaluate_dataset(
         # in the dataset's locale: German transcripts are not scored with English rules
         parse_acoustic(services.blobs.local_path(content_key(dataset)), dataset.locale),
@@ -152,10 +158,51 @@ def evaluate(services: Services, context: JobContext) -> None:
             entity.id,
             EVALUATIONS,
             f"{utterance.id}.json",
-            "EvaluationDetails",
+            DETAILS_FILE_KIND,
             {"utterance": utterance.id, **details},
         )
     finish(services, entity, "Succeeded", dict(result.azure_properties()))
+
+
+def _inspect(
+    services: Services,
+    entity: Entity,
+    dataset: Entity,
+    models: list[str],
+    on_progress: Callable[[str, int, int], None],
+) -> None:
+    """An evaluation on audio without transcripts: each model's transcript per file, no
+    scores (the portal's "Inspect quality")."""
+    from voxtune.data import parse_audio_files
+    from voxtune.evaluation import inspect_audio_files
+
+    distinct = list(dict.fromkeys(models))
+    inspections = inspect_audio_files(
+        parse_audio_files(services.blobs.local_path(content_key(dataset))),
+        distinct,
+        jobs=services.settings.recognition_jobs,
+        on_progress=on_progress,
+    )
+    by_model = dict(zip(distinct, inspections, strict=True))
+    chosen = [by_model[m] for m in models]
+    for index, transcript in enumerate(chosen[0].transcripts):
+        details = {
+            f"model{number}": inspection.transcripts[index].to_json()
+            for number, inspection in enumerate(chosen, start=1)
+        }
+        add_json_file(
+            services,
+            entity.id,
+            EVALUATIONS,
+            f"{transcript.utterance}.json",
+            DETAILS_FILE_KIND,
+            {"utterance": transcript.utterance, **details},
+        )
+    properties = {
+        f"sentenceCount{number}": len(inspection.transcripts)
+        for number, inspection in enumerate(chosen, start=1)
+    }
+    finish(services, entity, "Succeeded", properties)
 
 
 def train(services: Services, context: JobContext) -> None:
@@ -183,7 +230,7 @@ def train(services: Services, context: JobContext) -> None:
     publish_bundle(services, entity.id, staging)
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.rmtree(checkpoints, ignore_errors=True)
-    add_json_file(services, entity.id, MODELS, "report.json", "ModelReport", report)
+    add_json_file(services, entity.id, MODELS, "report.json", MODEL_REPORT_KIND, report)
     finish(services, entity, "Succeeded", entity.properties)
 
 
