@@ -125,6 +125,13 @@ def form_text(form: Mapping[str, Any], name: str, default: str = "") -> str:
     return value.strip() if isinstance(value, str) else default
 
 
+def form_values(form: Mapping[str, Any], name: str) -> list[str]:
+    """Every value posted under `name` (checkboxes), stripped, empty ones dropped."""
+    getlist = getattr(form, "getlist", None)
+    values = getlist(name) if getlist is not None else [form.get(name)]
+    return [value.strip() for value in values if isinstance(value, str) and value.strip()]
+
+
 def problem_of(error: VoxtuneError | ValidationError) -> str:
     """An error of a form's input, in words for the page."""
     if isinstance(error, VoxtuneError):

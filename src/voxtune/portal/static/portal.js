@@ -123,7 +123,42 @@ function copyButtons() {
   });
 }
 
+// Parts of a form shown only for one choice: data-when="name=value" (a radio group's value);
+// hidden parts' controls are disabled and unchecked, so they are neither posted nor reviewed.
+function conditionals(form) {
+  const parts = Array.from(form.querySelectorAll("[data-when]"));
+  if (!parts.length) return;
+  function update() {
+    parts.forEach((part) => {
+      const [name, value] = part.dataset.when.split("=");
+      const chosen = form.querySelector(`input[name="${name}"]:checked`);
+      const on = chosen !== null && chosen.value === value;
+      part.hidden = !on;
+      part.querySelectorAll("input, select, textarea").forEach((el) => {
+        el.disabled = !on;
+        if (!on && (el.type === "radio" || el.type === "checkbox")) el.checked = false;
+      });
+    });
+  }
+  form.addEventListener("change", update);
+  update();
+}
+
+// Checkboxes that switch a class on another element: data-toggle-class="hide-sub"
+// data-target="<element id>" adds the class while the box is unchecked.
+function classToggles() {
+  document.querySelectorAll("input[data-toggle-class]").forEach((box) => {
+    const target = document.getElementById(box.dataset.target);
+    if (!target) return;
+    const sync = () => target.classList.toggle(box.dataset.toggleClass, !box.checked);
+    box.addEventListener("change", sync);
+    sync();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form").forEach(conditionals);
+  classToggles();
   document.querySelectorAll("form.wizard").forEach(wizard);
   document.querySelectorAll("[data-poll]").forEach(poll);
   copyButtons();
