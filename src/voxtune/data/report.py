@@ -8,7 +8,7 @@ item and those accepted items that carry a note (e.g. "text only", "not WAV PCM 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from voxtune.data.kind import DatasetKind
 from voxtune.units import Seconds
@@ -26,6 +26,13 @@ class ReportEntry:
 
     def to_json(self) -> dict[str, JsonValue]:
         return {"item": self.item, "status": self.status, "reason": self.reason, "line": self.line}
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> ReportEntry:
+        status: EntryStatus = "accepted" if body["status"] == "accepted" else "rejected"
+        line = body.get("line")
+        number = int(line) if line is not None else None
+        return cls(str(body["item"]), status, str(body.get("reason") or ""), number)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,20 @@ class DatasetReport:
             "notes": list(self.notes),
             "entries": [entry.to_json() for entry in self.entries],
         }
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> DatasetReport:
+        """The report `to_json` wrote (what the service stores as the DatasetReport file)."""
+        totals = body["totals"]
+        return cls(
+            kind=DatasetKind(body["kind"]),
+            accepted=int(totals["accepted"]),
+            rejected=int(totals["rejected"]),
+            skipped=int(totals.get("skipped", 0)),
+            audio_duration_s=float(totals.get("audioDurationSeconds", 0.0)),
+            entries=tuple(ReportEntry.from_json(entry) for entry in body.get("entries", [])),
+            notes=tuple(str(note) for note in body.get("notes", [])),
+        )
 
 
 @dataclass

@@ -4,23 +4,26 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from voxtune.data.kind import DatasetKind
+from voxtune.data.report import DatasetReport
 from voxtune.errors import ConflictError, InvalidInputError
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.fetch import FetchPolicy, check_url, url_file_name
-from voxtune.service.files import delete_owner_files
+from voxtune.service.files import delete_owner_files, list_owner_files
 from voxtune.service.schemas import CommitBlock, CommonUpdate, DatasetCreate
 from voxtune.store import records
 from voxtune.store.records import BlockRecord, Entity
 
 IMPORT_JOB = "dataset.import"
 BLOB_PREFIX = "datasets"
+REPORT_FILE_KIND = "DatasetReport"  # the file the import job writes, listed under /files
 MAX_BLOCK_ID_BYTES = 64  # Azure: a block id is at most 64 bytes before Base64
 _DEFAULT_NAMES = {
     DatasetKind.ACOUSTIC: "data.zip",
@@ -101,6 +104,16 @@ def _capped(chunks: Iterable[bytes], limit: int) -> Iterable[bytes]:
                 f"the upload exceeds {limit} bytes", inner_code="InvalidPayload"
             )
         yield chunk
+
+
+def dataset_report(services: Services, dataset_id: str) -> DatasetReport | None:
+    """The validation report the import job stored; None before it ran, or when the file
+    could not be read at all (the dataset's error then says why)."""
+    entity = entities.get(services, "datasets", dataset_id)
+    for record in list_owner_files(services, entity.id):
+        if record.kind == REPORT_FILE_KIND:
+            return DatasetReport.from_json(json.loads(services.blobs.read_bytes(record.blob_key)))
+    return None
 
 
 def _awaiting_blocks(services: Services, dataset_id: str) -> Entity:

@@ -16,7 +16,7 @@ from voxtune.service import entities, webhooks
 from voxtune.service.context import Services, open_services
 from voxtune.service.copying import COPY_JOB, copy_model
 from voxtune.service.datasets import BLOB_PREFIX as DATASETS
-from voxtune.service.datasets import IMPORT_JOB, content_key
+from voxtune.service.datasets import IMPORT_JOB, REPORT_FILE_KIND, content_key
 from voxtune.service.evaluations import BLOB_PREFIX as EVALUATIONS
 from voxtune.service.evaluations import DETAILS_FILE_KIND, EVALUATE_JOB
 from voxtune.service.fetch import stream_url
@@ -77,7 +77,9 @@ def import_dataset(services: Services, context: JobContext) -> None:
     context.progress(0.2)
     kind = entity.refs["kind"] or ""
     report = parse_dataset(services.blobs.local_path(key), DatasetKind(kind), entity.locale).report
-    add_json_file(services, entity.id, DATASETS, "report.json", "DatasetReport", report.to_json())
+    add_json_file(
+        services, entity.id, DATASETS, "report.json", REPORT_FILE_KIND, report.to_json()
+    )
     duration_ms = round(report.audio_duration_s * 1000)
     add_file(
         services,
