@@ -6,7 +6,7 @@ render a template. Nothing here decides a rule the REST API does not decide the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -69,13 +69,18 @@ SessionDep = Annotated[Session, Depends(current_session)]
 ServicesDep = Annotated[Services, Depends(services_of)]
 
 
-async def checked_form(request: Request, session: SessionDep) -> Mapping[str, Any]:
-    """The posted form, refused unless it carries the session's CSRF token."""
+async def checked_form(request: Request, session: SessionDep) -> AsyncIterator[Mapping[str, Any]]:
+    """The posted form, refused unless it carries the session's CSRF token; its uploaded
+    files (spooled temporary files) are closed once the page is done with them."""
     form = await request.form()
-    token = form.get("csrf_token")
-    if not session.csrf_ok(services_of(request).secret, token if isinstance(token, str) else None):
-        raise CsrfRefused()
-    return form
+    try:
+        token = form.get("csrf_token")
+        secret = services_of(request).secret
+        if not session.csrf_ok(secret, token if isinstance(token, str) else None):
+            raise CsrfRefused()
+        yield form
+    finally:
+        await form.close()
 
 
 FormDep = Annotated[Mapping[str, Any], Depends(checked_form)]
