@@ -15,7 +15,7 @@ from voxtune.service.fetch import FetchPolicy, stream_url, url_file_name
 from voxtune.service.files import add_json_file
 from voxtune.service.job_steps import fetch_policy, finish, start
 from voxtune.service.models import bundle_location
-from voxtune.service.transcriptions import BLOB_PREFIX
+from voxtune.service.transcriptions import BLOB_PREFIX, input_key
 from voxtune.store.records import Entity
 
 
@@ -24,12 +24,18 @@ def _url_items(
 ) -> Iterator[tuple[str, bytes | str]]:
     """(name, audio bytes) per contentUrl, or (name, error message) when it cannot be fetched."""
     for index, url in enumerate(entity.attrs["contentUrls"]):
-        key = f"{BLOB_PREFIX}/{entity.id}/input/{index}"
+        key = input_key(entity.id, index)
         try:
             services.blobs.put_stream(key, stream_url(url, policy))
             yield url, services.blobs.read_bytes(key)
         except VoxtuneError as error:
             yield url, error.message
+
+
+def _uploaded_items(services: Services, entity: Entity) -> Iterator[tuple[str, bytes | str]]:
+    """(name, audio bytes) per file uploaded with the submission (stored before it was queued)."""
+    for index, name in enumerate(entity.attrs["uploads"]):
+        yield name, services.blobs.read_bytes(input_key(entity.id, index))
 
 
 def _dataset_items(services: Services, entity: Entity) -> Iterator[tuple[str, bytes | str]]:
@@ -55,11 +61,13 @@ def run_transcription(services: Services, context: JobContext) -> None:
     entity = start(services, "transcriptions", context.job.entity_id)
     if entity is None:
         return
-    gathered = list(
-        _dataset_items(services, entity)
-        if entity.refs.get("dataset_id")
-        else _url_items(services, entity, fetch_policy(services))
-    )
+    if entity.refs.get("dataset_id"):
+        items = _dataset_items(services, entity)
+    elif entity.attrs.get("uploads"):
+        items = _uploaded_items(services, entity)
+    else:
+        items = _url_items(services, entity, fetch_policy(services))
+    gathered = list(items)
     audio = [(name, data) for name, data in gathered if isinstance(data, bytes)]
     bundle = load_bundle(bundle_location(services, str(entity.refs["model_id"])))
     formatter = bundle_formatter(bundle)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from voxtune.errors import InvalidInputError
 from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.evaluations import acoustic_dataset
-from voxtune.service.fetch import FetchPolicy, check_url
+from voxtune.service.fetch import FetchPolicy, check_url, url_file_name
 from voxtune.service.files import delete_owner_files
 from voxtune.service.models import resolve_model
 from voxtune.service.schemas import TranscriptionCreate, TranscriptionUpdate
@@ -18,10 +20,16 @@ from voxtune.store.records import Entity
 
 TRANSCRIBE_JOB = "transcription.run"
 BLOB_PREFIX = "transcriptions"
+MAX_UPLOADED_FILES = 1000  # as many as contentUrls may name
+
+
+def input_key(transcription_id: str, index: int) -> str:
+    """Where a transcription's index-th input file is kept (fetched or uploaded)."""
+    return f"{BLOB_PREFIX}/{transcription_id}/input/{index}"
 
 
 def submit_transcription(services: Services, body: TranscriptionCreate) -> Entity:
-    locale = entities.check_locale(body.locale)
+    entities.check_locale(body.locale)
     sources = [bool(body.contentUrls), bool(body.dataset), bool(body.contentContainerUrl)]
     if sum(sources) != 1:
         raise InvalidInputError(
@@ -40,8 +48,66 @@ def submit_transcription(services: Services, body: TranscriptionCreate) -> Entit
     if body.dataset is not None:
         _, dataset_id = entities.referenced_id(body.dataset, ("datasets",), "dataset")
         dataset_id = acoustic_dataset(services, dataset_id, ("Acoustic", "AudioFiles")).id
+    entity = _new_transcription(
+        services, body, {"contentUrls": body.contentUrls or []}, dataset_id
+    )
+    return _queued(services, entity)
+
+
+@dataclass(frozen=True)
+class UploadedAudio:
+    name: str  # the file's name as uploaded: its result file is named after it
+    chunks: Iterable[bytes]
+
+
+def submit_uploaded_files(
+    services: Services, body: TranscriptionCreate, files: Sequence[UploadedAudio]
+) -> Entity:
+    """Batch transcription of audio files sent with the request (the portal's upload): they
+    are stored as the transcription's inputs, then its job is queued as for contentUrls."""
+    if body.contentUrls or body.dataset or body.contentContainerUrl:
+        raise InvalidInputError(
+            "uploaded files are transcribed on their own: give no contentUrls, dataset or "
+            "contentContainerUrl with them",
+            inner_code="OnlyOneOfUrlsOrContainerOrDataset",
+        )
+    if not files or len(files) > MAX_UPLOADED_FILES:
+        raise InvalidInputError(
+            f"give 1 to {MAX_UPLOADED_FILES} audio files, not {len(files)}",
+            inner_code="InvalidParameter",
+        )
+    entity = _new_transcription(
+        services, body, {"contentUrls": [], "uploads": _unique_names(files)}, None
+    )
+    limit = services.settings.content_url_max_bytes  # what one fetched file may hold
+    try:
+        for index, upload in enumerate(files):
+            if services.blobs.put_stream(input_key(entity.id, index), upload.chunks) > limit:
+                raise InvalidInputError(
+                    f"{upload.name} exceeds {limit} bytes", inner_code="InvalidPayload"
+                )
+    except BaseException:
+        services.blobs.delete_prefix(f"{BLOB_PREFIX}/{entity.id}")
+        raise
+    return _queued(services, entity)
+
+
+def _unique_names(files: Sequence[UploadedAudio]) -> list[str]:
+    """Each upload's base name, numbered where two share one: result files are named after
+    them, and a second file of the same name would replace the first's result."""
+    names: list[str] = []
+    for index, upload in enumerate(files):
+        name = url_file_name("/" + upload.name.replace("\\", "/"), f"audio_{index}")
+        names.append(f"{index}_{name}" if name in names else name)
+    return names
+
+
+def _new_transcription(
+    services: Services, body: TranscriptionCreate, attrs: dict[str, object], dataset_id: str | None
+) -> Entity:
+    locale = entities.check_locale(body.locale)
     model_id = resolve_model(services, body.model) if body.model else default_base_model_id(locale)
-    entity = Entity(
+    return Entity(
         table="transcriptions",
         id=str(uuid.uuid4()),
         display_name=body.displayName,
@@ -50,9 +116,12 @@ def submit_transcription(services: Services, body: TranscriptionCreate) -> Entit
         project_id=entities.project_id(services, body.project),
         custom_properties=body.customProperties or {},
         properties=body.properties.model_dump(exclude_none=True),
-        attrs={"contentUrls": body.contentUrls or []},
+        attrs=attrs,
         refs={"model_id": model_id, "dataset_id": dataset_id},
     )
+
+
+def _queued(services: Services, entity: Entity) -> Entity:
     entities.insert(services, entity)
     services.queue.enqueue(TRANSCRIBE_JOB, entity.id)
     webhooks.notify(services, "transcriptionCreation", entity)
