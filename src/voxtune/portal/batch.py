@@ -25,6 +25,7 @@ from voxtune.portal.catalog import (
     model_label,
     model_reference,
 )
+from voxtune.portal.data import AUDIO_KINDS, kind_name
 from voxtune.portal.status import status_label
 from voxtune.portal.web import (
     PREFIX,
@@ -53,7 +54,6 @@ from voxtune.store import records
 from voxtune.store.records import Entity, FileRecord
 
 router = APIRouter(prefix=PREFIX)
-AUDIO_KINDS = {"AudioFiles": "Audio only", "Acoustic": "Audio + human-labeled transcript"}
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 SHOWN_RESULTS = 200  # files listed on the page; every file is in the downloads
 FIELDS = ("source", "dataset", "locale", "model", "name", "description", "project",
@@ -104,10 +104,10 @@ def _audio_datasets(services: Services) -> list[dict[str, str]]:
         {
             "id": d.id,
             "label": f"{projects.get(d.project_id or '', '(no project)')} / {d.display_name} "
-            f"({AUDIO_KINDS[str(d.refs['kind'])]}, {d.locale})",
+            f"({kind_name(str(d.refs['kind']))}, {d.locale})",
         }
         for d in reversed(rows)
-        if d.refs["kind"] in AUDIO_KINDS
+        if d.refs["kind"] in AUDIO_KINDS  # what submit_transcription accepts
     ]
 
 
