@@ -75,7 +75,9 @@ def train(args: argparse.Namespace) -> None:
                               spec_augment=args.spec_augment, adapter_rank=args.rank,
                               train_encoder=args.train_encoder == "yes",
                               distill_weight=args.distill,
-                              distill_agreeing_only=not args.distill_everywhere)
+                              distill_agreeing_only=not args.distill_everywhere,
+                              distill_non_target=args.distill_non_target,
+                              disagree_weight=args.disagree_weight)
     started = time.monotonic()
     report = fine_tune(model, examples(), [*tok.sot_sequence, tok.no_timestamps],
                        lambda s: tok.encode(" " + s), tok.eot, args.out / "work", options,
@@ -173,6 +175,10 @@ def score(args: argparse.Namespace) -> None:
         print(f"{name}: WER {scores.wer:.4f} ({len(triples)} utts, {scores.word_count} words, "
               f"S/D/I {scores.substitution_count}/{scores.deletion_count}/"
               f"{scores.insertion_count}), RTF {rtf:.3f}")
+        if args.show_errors:
+            for utterance_name, reference, hypothesis in triples:
+                if reference.split() != hypothesis.split():
+                    print(f"  {utterance_name}\n    ref: {reference}\n    hyp: {hypothesis}")
 
 
 def main() -> None:
@@ -197,6 +203,10 @@ def main() -> None:
     t.add_argument("--distill-everywhere", action="store_true",
                    help="distil at every target position but the end, not only where the "
                         "base model's top token is the target's")
+    t.add_argument("--distill-non-target", action="store_true",
+                   help="KL over the non-target tokens at every position (decoupled)")
+    t.add_argument("--disagree-weight", type=float, default=1.0,
+                   help="cross-entropy weight where the base model's top token is wrong")
     t.add_argument("--train-encoder", choices=("yes", "no"), default="yes")
     m = commands.add_parser("mix")
     m.add_argument("--base", default="whisper-base")
@@ -211,6 +221,8 @@ def main() -> None:
                    help="audio up to this long is one phrase (a trained model: its longest "
                         "training utterance, report.json's longest_s)")
     s.add_argument("--sets", default="fold0,smoke")
+    s.add_argument("--show-errors", action="store_true",
+                   help="print each utterance with an error, reference and hypothesis")
     args = parser.parse_args()
     {"train": train, "mix": mix, "score": score}[args.command](args)
 
