@@ -75,9 +75,7 @@ def train(args: argparse.Namespace) -> None:
                               spec_augment=args.spec_augment, adapter_rank=args.rank,
                               train_encoder=args.train_encoder == "yes",
                               distill_weight=args.distill,
-                              distill_agreeing_only=not args.distill_everywhere,
-                              distill_non_target=args.distill_non_target,
-                              disagree_weight=args.disagree_weight)
+                              distill_agreeing_only=not args.distill_everywhere)
     started = time.monotonic()
     report = fine_tune(model, examples(), [*tok.sot_sequence, tok.no_timestamps],
                        lambda s: tok.encode(" " + s), tok.eot, args.out / "work", options,
@@ -203,10 +201,6 @@ def main() -> None:
     t.add_argument("--distill-everywhere", action="store_true",
                    help="distil at every target position but the end, not only where the "
                         "base model's top token is the target's")
-    t.add_argument("--distill-non-target", action="store_true",
-                   help="KL over the non-target tokens at every position (decoupled)")
-    t.add_argument("--disagree-weight", type=float, default=1.0,
-                   help="cross-entropy weight where the base model's top token is wrong")
     t.add_argument("--train-encoder", choices=("yes", "no"), default="yes")
     m = commands.add_parser("mix")
     m.add_argument("--base", default="whisper-base")
