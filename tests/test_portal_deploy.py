@@ -7,7 +7,10 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import json
 import re
+import shutil
+import subprocess
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,7 +167,7 @@ def test_the_deployment_page_shows_its_endpoint_id_urls_and_snippets(
         assert f'data-copy="{element}"' in page
 
 
-def test_the_short_audio_url_and_the_client_snippet_work(
+def test_the_short_audio_url_and_the_python_snippets_work(
     deployment: dict[str, str], server: tuple[str, str], smoke_dir: Path, tmp_path: Path
 ) -> None:
     _, key = server
@@ -176,12 +179,28 @@ def test_the_short_audio_url_and_the_client_snippet_work(
     )
     assert answer.status_code == 200, answer.text
     assert "young man" in answer.json()["DisplayText"].lower()
-    snippet = _text_of(page, "snippet-client").replace("YOUR_API_KEY", key)
     (tmp_path / "audio.wav").write_bytes(audio)
-    printed = io.StringIO()
-    with contextlib.chdir(tmp_path), contextlib.redirect_stdout(printed):
-        exec(compile(snippet, "snippet-client", "exec"), {})
-    assert "young man" in printed.getvalue().lower()
+    for snippet in ("snippet-client", "snippet-sdk"):  # as a user pastes them, key filled in
+        code = _text_of(page, snippet).replace("YOUR_API_KEY", key)
+        printed = io.StringIO()
+        with contextlib.chdir(tmp_path), contextlib.redirect_stdout(printed):
+            exec(compile(code, snippet, "exec"), {})
+        assert "young man" in printed.getvalue().lower(), snippet
+
+
+def test_the_curl_snippet_works(
+    deployment: dict[str, str], server: tuple[str, str], smoke_dir: Path, tmp_path: Path
+) -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    _, key = server
+    (tmp_path / "audio.wav").write_bytes((smoke_dir / CLIP).read_bytes())
+    script = _text_of(deployment["page"], "snippet-curl").replace("YOUR_API_KEY", key)
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        check=True,
+    )
+    assert "young man" in json.loads(done.stdout)["DisplayText"].lower()
 
 
 def test_the_try_it_box_recognizes_a_real_clip(
