@@ -134,6 +134,22 @@ def test_uploaded_clips_are_transcribed_with_word_timestamps(
     assert 'data-poll="/portal/status/transcriptions/' in listing
 
 
+def test_a_transcription_of_only_bad_files_fails_in_words(
+    portal: httpx.Client, api: Api
+) -> None:
+    response = _submit(
+        portal, {"source": "files", "locale": "en-US", "model": SPHINX, "name": "Not audio"},
+        [("notes.wav", b"just some text, not audio")],
+    )
+    assert response.status_code == 303, response.text
+    transcription_id = response.headers["location"].rsplit("/", 1)[1]
+    assert api.wait(f"/transcriptions/{transcription_id}", "Transcription")["status"] == "Failed"
+    page = portal.get(response.headers["location"]).text
+    assert "The transcription failed: no file could be transcribed" in page
+    status, error, link = _rows(page)["notes.wav"]
+    assert "Failed" in status and "audio" in error.lower() and "href" not in link
+
+
 def _audio_dataset(api: Api, smoke_dir: Path) -> str:
     """An "Audio only" dataset of the two clips, uploaded and processed through the API."""
     buffer = io.BytesIO()
