@@ -21,7 +21,7 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page, Response
 
-CHROMIUM = Path(os.environ.get("VOXTUNE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path(os.environ.get("VOXTUNE_CHROMIUM", "/usr/bin/chromium"))  # Debian's
 
 # Every page the browser loads reports a missing top heading as a console error, which the
 # console watch below turns into a failure: pages passed through on the way count too.
@@ -87,6 +87,15 @@ class Walk:
         return path
 
 
+def _keep_failure(walk: Walk) -> None:
+    """The page as the walk failed on it, beside the steps' screenshots (best effort)."""
+    try:
+        walk.page.screenshot(path=str(walk.shots / "99-failed.png"), full_page=True)
+        (walk.shots / "99-failed.html").write_text(walk.page.content(), encoding="utf-8")
+    except Exception:  # the browser itself went away: the error being raised says why
+        pass
+
+
 @contextmanager
 def browser_walk(base_url: str, shots: Path) -> Iterator[Walk]:
     """A fresh headless chromium on one page at `base_url`; its screenshots go to `shots` (and
@@ -108,12 +117,17 @@ def browser_walk(base_url: str, shots: Path) -> Iterator[Walk]:
                 context.add_init_script(_HEADING_CHECK)
                 page = context.new_page()
                 page.set_default_timeout(30_000)
-                yield Walk(page, shots)
+                walk = Walk(page, shots)
+                try:
+                    yield walk
+                except BaseException:
+                    _keep_failure(walk)
+                    raise
             finally:
                 browser.close()
     finally:
         target = os.environ.get("VOXTUNE_SCREENSHOTS")
         if target:
             Path(target).mkdir(parents=True, exist_ok=True)
-            for path in sorted(shots.glob("*.png")):
+            for path in sorted([*shots.glob("*.png"), *shots.glob("*.html")]):
                 shutil.copy2(path, Path(target) / path.name)

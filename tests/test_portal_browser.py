@@ -25,8 +25,10 @@ require_browser()
 
 from playwright.sync_api import Locator, expect  # noqa: E402
 
-DEV_CLIPS = 4  # AN4 dev utterances in the test's audio + transcript dataset
-TRY_IT_WAV = "sense_and_sensibility_01_austen_64kb-0880.wav"  # says "...young man..."
+# AN4 dev utterances of the audio + transcript dataset: spelled words and digits, where the
+# base model errs and the model trained on AN4 text does better (a side-by-side worth seeing)
+DEV_CLIPS = ("an255-fash-b.wav", "cen4-fash-b.wav", "cen7-fash-b.wav", "an131-fkdo-b.wav")
+TRY_IT_WAV = "sense_and_sensibility_01_austen_64kb-0880.wav"
 LONG_MS = 240_000  # processing, training and testing on 2 busy CPU cores
 
 
@@ -65,7 +67,7 @@ def _add_data(walk: Walk, kind: str, path: Path, name: str) -> None:
     walk.shot(f"add data {name}: type")
     page.get_by_label(kind, exact=True).check()
     _next(walk)
-    page.get_by_label("Local file", exact=False).first.set_input_files(path)
+    page.get_by_label(re.compile(r"\bLocal file\b")).set_input_files(path)
     walk.shot(f"add data {name}: upload your data")
     _next(walk)
     page.get_by_label("Name", exact=True).fill(name)
@@ -103,7 +105,8 @@ def _sign_in_and_create_project(walk: Walk, key: str) -> None:
     expect(page.get_by_role("navigation", name="Portal")).to_contain_text("Digits and letters")
 
 
-def _manage_data(walk: Walk, text: Path, audio: Path) -> None:
+def _manage_data(walk: Walk, text: Path, audio: Path) -> bool:
+    """Add both datasets; whether a status was seen changing from Processing in place."""
     page = walk.page
     _menu(walk, "Manage data")
     walk.shot("manage data: empty")
@@ -111,13 +114,23 @@ def _manage_data(walk: Walk, text: Path, audio: Path) -> None:
     _menu(walk, "Manage data")
     _add_data(walk, "Audio + human-labeled transcript", audio, "AN4 dev clips")
     _menu(walk, "Manage data")
-    # no reload here: the statuses change in place (the page polls them)
+    # The statuses change in place (the page polls them): a mark set on the page now is still
+    # there once both have Succeeded only if the page never reloaded.
+    page.evaluate("window.walkMark = 1")
+    first = page.locator(".status").all_text_contents()
     _succeeded(walk, _row(walk, "AN4 sentences"))
     _succeeded(walk, _row(walk, "AN4 dev clips"))
+    assert page.evaluate("window.walkMark") == 1, "the data list reloaded"
     walk.shot("manage data: both succeeded")
     _row(walk, "AN4 dev clips").get_by_role("link", name="AN4 dev clips").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("AN4 dev clips")
+    expect(page.get_by_role("heading", level=1)).to_have_text("AN4 dev clips")
+    totals = page.get_by_role("table", name="Totals")
+    for row, value in (("Accepted files", rf"{len(DEV_CLIPS)}$"), ("Rejected files", r"0$"),
+                       ("Audio duration", r"\d s$")):
+        cells = totals.get_by_role("row", name=re.compile(f"^{row}")).get_by_role("cell")
+        expect(cells).to_have_text(re.compile(value))
     walk.shot("dataset: validation report")
+    return any(text.startswith("Processing") for text in first)
 
 
 def _train(walk: Walk) -> None:
@@ -125,10 +138,10 @@ def _train(walk: Walk) -> None:
     _menu(walk, "Train model")
     walk.shot("train model: empty")
     page.get_by_role("link", name="+ Train model").click()
-    page.get_by_label(re.compile(r"\bsphinx-en-us\b")).check()
+    page.get_by_label(re.compile(r"Model name: sphinx-en-us\b")).check()
     walk.shot("train model: base model")
     _next(walk)
-    page.get_by_label("AN4 sentences").check()
+    page.get_by_label(re.compile(r"\bAN4 sentences \(Plain text\)")).check()
     walk.shot("train model: data")
     _next(walk)
     page.get_by_label("Name", exact=True).fill("AN4 custom")
@@ -145,13 +158,13 @@ def _test(walk: Walk) -> None:
     _menu(walk, "Test models")
     walk.shot("test models: empty")
     page.get_by_role("link", name="+ Create test").click()
-    page.get_by_label(re.compile(r"^Evaluate accuracy")).check()
+    page.get_by_label(re.compile(r"\bEvaluate accuracy \(Audio \+ transcript data\)")).check()
     walk.shot("create test: type")
     _next(walk)
-    page.get_by_label("AN4 dev clips").check()
+    page.get_by_label("AN4 dev clips", exact=True).check()
     _next(walk)
-    page.get_by_label("Model 1").select_option(label=re.compile(r"sphinx-en-us"))
-    page.get_by_label("Model 2").select_option(label="AN4 custom")
+    page.get_by_label(re.compile(r"\(base model sphinx-en-us\)")).check()  # model 1
+    page.get_by_label(re.compile(r"\bAN4 custom \(custom model\)")).check()  # model 2
     walk.shot("create test: models")
     _next(walk)
     page.get_by_label("Name", exact=True).fill("Base vs custom")
@@ -161,24 +174,32 @@ def _test(walk: Walk) -> None:
     _menu(walk, "Test models")
     _succeeded(walk, _row(walk, "Base vs custom"))
     _row(walk, "Base vs custom").get_by_role("link", name="Base vs custom").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Base vs custom")
-    wer = page.get_by_text(re.compile(r"WER|Word error rate", re.IGNORECASE))
-    expect(wer.first).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Base vs custom")
+    scores = page.get_by_role("table", name=re.compile(r"Word error rate \(WER\)"))
+    expect(scores.locator("tbody tr")).to_have_count(2)  # base and custom
+    for column in ("WER", "Insertions", "Deletions", "Substitutions", "Sentence error rate"):
+        expect(scores.get_by_role("columnheader", name=column, exact=True)).to_be_visible()
     walk.shot("test result")
 
-    side_by_side = page.get_by_role("table", name=re.compile("side by side", re.IGNORECASE))
-    if not side_by_side.is_visible():
-        page.get_by_role("link", name=re.compile("side by side", re.IGNORECASE)).click()
-    expect(side_by_side).to_be_visible()
-    rows = side_by_side.locator("tbody tr")
-    expect(rows).to_have_count(DEV_CLIPS)
+    side_by_side = page.get_by_role("table", name=re.compile(r"^Side by side"))
+    side_by_side.scroll_into_view_if_needed()
+    expect(side_by_side.locator("tbody tr")).to_have_count(len(DEV_CLIPS))
+    for header in ("Human-labeled transcript", "Model 1", "Model 2"):
+        expect(side_by_side.get_by_role("columnheader", name=header)).to_be_visible()
     walk.shot("test: side by side")
-    toggle = page.get_by_label(re.compile(r"^Deletion", re.IGNORECASE))
+    toggle = page.get_by_role("checkbox", name="Deletions", exact=True)
     toggle.uncheck()
     expect(side_by_side).to_have_class(re.compile(r"\bhide-del\b"))
     walk.shot("test: side by side without deletions")
     toggle.check()
     expect(side_by_side).not_to_have_class(re.compile(r"\bhide-del\b"))
+    page.get_by_role("link", name="Sort by errors").click()
+    expect(page.get_by_role("link", name="Sort by dataset order")).to_be_visible()
+    errors = side_by_side.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => Number(r.dataset.errors))"
+    )
+    assert errors == sorted(errors, reverse=True), errors
+    walk.shot("test: side by side sorted by errors")
 
 
 def _deploy_and_try(walk: Walk, smoke: Path) -> str:
@@ -186,28 +207,45 @@ def _deploy_and_try(walk: Walk, smoke: Path) -> str:
     _menu(walk, "Deploy models")
     walk.shot("deploy models: empty")
     page.get_by_role("link", name="+ Deploy model").click()
-    page.get_by_label(re.compile(r"^Model")).select_option(label="AN4 custom")
+    page.get_by_label("Model", exact=True).select_option(label="AN4 custom")
     walk.shot("deploy model: model")
     _next(walk)
     page.get_by_label("Name", exact=True).fill("AN4 endpoint")
     _next(walk)
-    page.get_by_role("checkbox", name=re.compile("terms", re.IGNORECASE)).check()
+    page.get_by_role("checkbox", name=re.compile(r"\bterms\b")).check()
     walk.shot("deploy model: terms")
     _next(walk)
+    walk.shot("deploy model: review")
     page.get_by_role("button", name="Deploy", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("AN4 endpoint")
-    endpoint_id = page.get_by_label("Endpoint ID").text_content() or ""
-    endpoint_id = endpoint_id.strip()
-    assert re.fullmatch(r"[0-9a-f-]{36}", endpoint_id), endpoint_id
-    expect(page.get_by_text(f"endpoint_id=\"{endpoint_id}\"").first).to_be_attached()
+    expect(page.get_by_role("heading", level=1)).to_have_text("AN4 endpoint")
+    endpoint_id = (page.get_by_label("Endpoint ID").text_content() or "").strip()
+    assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", endpoint_id), endpoint_id
+    expect(page.get_by_text(f'endpoint_id="{endpoint_id}"').first).to_be_visible()
     walk.shot("deployment")
 
-    page.get_by_label(re.compile(r"audio", re.IGNORECASE)).first.set_input_files(smoke / TRY_IT_WAV)
-    page.get_by_role("button", name=re.compile(r"^Recognize|^Try", re.IGNORECASE)).click()
-    result = page.get_by_role("region", name=re.compile("result", re.IGNORECASE))
-    expect(result).to_contain_text(re.compile("young man", re.IGNORECASE), timeout=LONG_MS)
+    page.get_by_label(re.compile(r"\bAudio file\b")).set_input_files(smoke / TRY_IT_WAV)
+    page.get_by_role("button", name="Recognize", exact=True).click()
+    result = page.get_by_role("region", name=re.compile(r"^Result"))
+    expect(result).to_contain_text(TRY_IT_WAV, timeout=LONG_MS)
+    expect(result.get_by_role("term")).to_contain_text(["Display", "Lexical"])
+    expect(result.locator("#trial-display")).to_have_text(re.compile(r"\w"))
+    expect(result.locator("#trial-lexical")).to_have_text(re.compile(r"^[a-z' ]*\byoung man\b"))
+    expect(page.get_by_label("Endpoint ID")).to_have_text(endpoint_id)
     walk.shot("deployment: try it")
     return endpoint_id
+
+
+def _catalog(walk: Walk, endpoint_id: str) -> None:
+    page = walk.page
+    page.get_by_role("navigation", name="Portal").get_by_role(
+        "link", name="View fine-tuned models", exact=True
+    ).click()
+    row = _row(walk, "AN4 custom")
+    expect(row).to_contain_text("Digits and letters")
+    walk.shot("view fine-tuned models")
+    row.get_by_role("link", name="AN4 endpoint").click()
+    expect(page.get_by_label("Endpoint ID")).to_have_text(endpoint_id)
+    walk.shot("view fine-tuned models: to the deployment")
 
 
 def test_a_new_user_walks_from_sign_in_to_a_tried_deployment(
@@ -215,13 +253,28 @@ def test_a_new_user_walks_from_sign_in_to_a_tried_deployment(
 ) -> None:
     base_url, key = server
     audio = tmp_path / "an4-dev-clips.zip"
-    an4_subset(shared_data / "an4" / "dev.zip", audio, lambda index, _: index < DEV_CLIPS)
-    started = time.monotonic()
+    an4_subset(shared_data / "an4" / "dev.zip", audio, lambda _, name: name in DEV_CLIPS)
+    clock = [time.monotonic()]
+    laps: list[str] = []
+
+    def lap(name: str) -> None:
+        clock.append(time.monotonic())
+        laps.append(f"{name} {clock[-1] - clock[-2]:.1f} s")
+
     with browser_walk(base_url, tmp_path / "screenshots") as walk:
         _sign_in_and_create_project(walk, key)
-        _manage_data(walk, shared_data / "an4" / "train-text.txt", audio)
+        lap("project")
+        live = _manage_data(walk, shared_data / "an4" / "train-text.txt", audio)
+        lap("data")
         _train(walk)
+        lap("training")
         _test(walk)
-        _deploy_and_try(walk, shared_data / "smoke")
+        lap("test")
+        endpoint_id = _deploy_and_try(walk, shared_data / "smoke")
+        _catalog(walk, endpoint_id)
+        lap("deployment")
         walk.check()
-    print(f"portal walk: {walk.count} steps in {time.monotonic() - started:.1f} s")
+    total = clock[-1] - clock[0]
+    seen = "seen" if live else "not seen (done before the list showed)"
+    print(f"portal walk: {walk.count} steps in {total:.1f} s ({', '.join(laps)}); "
+          f"a status changing live: {seen}")
