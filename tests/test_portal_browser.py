@@ -130,6 +130,10 @@ def _manage_data(walk: Walk, text: Path, audio: Path) -> bool:
         cells = totals.get_by_role("row", name=re.compile(f"^{row}")).get_by_role("cell")
         expect(cells).to_have_text(re.compile(value))
     walk.shot("dataset: validation report")
+    _menu(walk, "Manage data")  # opened again: each dataset's figures
+    expect(_row(walk, "AN4 sentences")).to_contain_text(re.compile(r"\b\d+ lines\b"))
+    expect(_row(walk, "AN4 dev clips")).to_contain_text(f"{len(DEV_CLIPS)} files")
+    walk.shot("manage data: figures")
     return any(text.startswith("Processing") for text in first)
 
 
