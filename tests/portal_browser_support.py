@@ -103,8 +103,9 @@ def browser_walk(base_url: str, shots: Path) -> Iterator[Walk]:
     from playwright.sync_api import sync_playwright
 
     shots.mkdir(parents=True, exist_ok=True)
-    # the sandbox needs user namespaces a root process in a container does not get
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    # the sandbox needs user namespaces a root process in a container does not get; a
+    # container's /dev/shm is often too small for a full-page screenshot
+    args = ["--disable-dev-shm-usage", *(["--no-sandbox"] if os.geteuid() == 0 else [])]
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
