@@ -32,6 +32,7 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
     services.close()
     click.echo(f"voxtune serving on http://{host}:{port} (data under {settings.resolved_home()})")
     click.echo(f"API key (Ocp-Apim-Subscription-Key): {key}")
+    click.echo(f"portal: http://{host}:{port}/ (sign in with the API key)")
     uvicorn.run(create_app(settings, workers=workers), host=host, port=port, proxy_headers=True)
 
 
