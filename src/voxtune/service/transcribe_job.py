@@ -15,7 +15,12 @@ from voxtune.service.fetch import FetchPolicy, stream_url, url_file_name
 from voxtune.service.files import add_json_file
 from voxtune.service.job_steps import fetch_policy, finish, start
 from voxtune.service.models import bundle_location
-from voxtune.service.transcriptions import BLOB_PREFIX, input_key
+from voxtune.service.transcriptions import (
+    BLOB_PREFIX,
+    REPORT_FILE_KIND,
+    RESULT_FILE_KIND,
+    input_key,
+)
 from voxtune.store.records import Entity
 
 
@@ -100,7 +105,7 @@ def run_transcription(services: Services, context: JobContext) -> None:
                 entity.id,
                 BLOB_PREFIX,
                 file_name,
-                "Transcription",
+                RESULT_FILE_KIND,
                 result_json(outcome, name, formatter=formatter, options=display),
             )
             details.append({"source": name, "status": "Succeeded"})
@@ -119,7 +124,7 @@ def run_transcription(services: Services, context: JobContext) -> None:
         entity.id,
         BLOB_PREFIX,
         "report.json",
-        "TranscriptionReport",
+        REPORT_FILE_KIND,
         {
             "successfulTranscriptionsCount": succeeded,
             "failedTranscriptionsCount": len(details) - succeeded,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,16 +12,19 @@ from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.evaluations import acoustic_dataset
 from voxtune.service.fetch import FetchPolicy, check_url, url_file_name
-from voxtune.service.files import delete_owner_files
+from voxtune.service.files import delete_owner_files, list_owner_files
 from voxtune.service.models import resolve_model
 from voxtune.service.schemas import TranscriptionCreate, TranscriptionUpdate
 from voxtune.service.views import default_base_model_id
 from voxtune.store import records
-from voxtune.store.records import Entity
+from voxtune.store.records import Entity, FileRecord
 
 TRANSCRIBE_JOB = "transcription.run"
 BLOB_PREFIX = "transcriptions"
 MAX_UPLOADED_FILES = 1000  # as many as contentUrls may name
+TRANSCRIBABLE_KINDS = ("Acoustic", "AudioFiles")  # the dataset kinds audio is taken from
+RESULT_FILE_KIND = "Transcription"  # the job's result file per input, listed under /files
+REPORT_FILE_KIND = "TranscriptionReport"  # the job's report: each input's outcome
 
 
 def input_key(transcription_id: str, index: int) -> str:
@@ -47,7 +51,7 @@ def submit_transcription(services: Services, body: TranscriptionCreate) -> Entit
     dataset_id = None
     if body.dataset is not None:
         _, dataset_id = entities.referenced_id(body.dataset, ("datasets",), "dataset")
-        dataset_id = acoustic_dataset(services, dataset_id, ("Acoustic", "AudioFiles")).id
+        dataset_id = acoustic_dataset(services, dataset_id, TRANSCRIBABLE_KINDS).id
     entity = _new_transcription(
         services, body, {"contentUrls": body.contentUrls or []}, dataset_id
     )
@@ -141,3 +145,44 @@ def delete_transcription(services: Services, transcription_id: str) -> None:
         records.delete_entity(connection, "transcriptions", entity.id)
     delete_owner_files(services, entity.id, BLOB_PREFIX)
     webhooks.notify(services, "transcriptionDeletion", entity)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One input of a transcription, as the job's report and result file tell it."""
+
+    source: str  # the input's name: an uploaded file's, a URL, a dataset's file
+    status: str  # "Succeeded" or "Failed"
+    error: str  # why it failed ("" when it succeeded)
+    display: str  # its recognized text, display form ("" when it failed)
+    result: FileRecord | None  # its result file
+
+
+def transcription_outcomes(
+    services: Services, transcription_id: str, limit: int
+) -> tuple[list[FileOutcome], FileRecord | None]:
+    """The first `limit` inputs' outcomes and the report file, from the files the job wrote;
+    ([], None) until it wrote its report."""
+    files = list_owner_files(services, transcription_id)
+    report = next((f for f in files if f.kind == REPORT_FILE_KIND), None)
+    if report is None:
+        return [], None
+    results: dict[str, tuple[FileRecord, str]] = {}  # source -> (result file, display text)
+    for record in files:
+        if record.kind == RESULT_FILE_KIND and len(results) < limit:
+            body = json.loads(services.blobs.read_bytes(record.blob_key))
+            display = " ".join(p["display"] for p in body.get("combinedRecognizedPhrases", []))
+            results[str(body.get("source", ""))] = (record, display)
+    outcomes = []
+    for detail in json.loads(services.blobs.read_bytes(report.blob_key))["details"][:limit]:
+        found = results.get(detail["source"])
+        outcomes.append(
+            FileOutcome(
+                detail["source"],
+                detail["status"],
+                detail.get("errorMessage", ""),
+                found[1] if found else "",
+                found[0] if found else None,
+            )
+        )
+    return outcomes, report

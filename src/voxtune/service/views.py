@@ -19,6 +19,8 @@ API_VERSION = "2025-10-15"
 # The en-US sphinx model's id: what records from before models named their base were
 # trained from (it is no longer the default; see default_base_model_id)
 BASE_MODEL_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "voxtune:base-model:en-US:pocketsphinx"))
+# the conversation-mode recognition path: short audio (POST) and the WebSocket (GET)
+RECOGNITION_PATH = "/speech/recognition/conversation/cognitiveservices/v1"
 
 
 @dataclass(frozen=True)
@@ -235,9 +237,8 @@ def evaluation_json(entity: Entity, links: Links) -> dict[str, Any]:
 def endpoint_json(entity: Entity, links: Links) -> dict[str, Any]:
     body = _common(entity, links, f"endpoints/{entity.id}")
     body["model"] = model_reference(links, str(entity.refs["model_id"]))
-    realtime = "/speech/recognition/conversation/cognitiveservices/v1"
     socket_base = links.base_url.replace("https://", "wss://").replace("http://", "ws://")
-    body["links"] = {"webSocket": f"{socket_base}{realtime}?cid={entity.id}"}
+    body["links"] = {"webSocket": f"{socket_base}{RECOGNITION_PATH}?cid={entity.id}"}
     body["properties"] = {
         "loggingEnabled": bool(entity.attrs.get("loggingEnabled")),
         **entity.properties,
