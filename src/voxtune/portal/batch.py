@@ -7,15 +7,12 @@ API's signed file links, and the page shows each file's outcome from the job's r
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, get_args
+from collections.abc import Mapping
+from typing import get_args
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from starlette.datastructures import FormData, UploadFile
 
 from voxtune.errors import InvalidInputError, VoxtuneError
 from voxtune.portal.catalog import (
@@ -25,22 +22,24 @@ from voxtune.portal.catalog import (
     model_label,
     model_reference,
 )
-from voxtune.portal.data import AUDIO_KINDS, kind_name
+from voxtune.portal.data import kind_name
+from voxtune.portal.listing import ModelUseRow
 from voxtune.portal.status import status_label
 from voxtune.portal.web import (
     PREFIX,
     FormDep,
     ServicesDep,
     SessionDep,
+    form_files,
     form_text,
     links_of,
     problem_of,
     redirect,
     render,
+    upload_chunks,
 )
 from voxtune.service import entities, transcriptions
 from voxtune.service.context import Services
-from voxtune.service.files import list_owner_files
 from voxtune.service.schemas import (
     ProfanityFilterMode,
     PunctuationMode,
@@ -48,13 +47,12 @@ from voxtune.service.schemas import (
     TranscriptionCreate,
     TranscriptionProperties,
 )
-from voxtune.service.transcriptions import UploadedAudio
+from voxtune.service.transcriptions import TRANSCRIBABLE_KINDS, UploadedAudio
 from voxtune.service.views import entity_json, supported_locales
 from voxtune.store import records
-from voxtune.store.records import Entity, FileRecord
+from voxtune.store.records import Entity
 
 router = APIRouter(prefix=PREFIX)
-UPLOAD_CHUNK_BYTES = 1024 * 1024
 SHOWN_RESULTS = 200  # files listed on the page; every file is in the downloads
 FIELDS = ("source", "dataset", "locale", "model", "name", "description", "project",
           "punctuation", "profanity", "word_timestamps", "display_timestamps")
@@ -64,19 +62,7 @@ FIELDS = ("source", "dataset", "locale", "model", "name", "description", "projec
 def batch_list(request: Request, _session: SessionDep, services: ServicesDep) -> Response:
     with services.database.begin() as connection:
         rows = records.list_entities(connection, "transcriptions")
-    links = links_of(request)
-    items = [
-        {
-            "id": t.id,
-            "name": t.display_name,
-            "status": t.status,
-            "label": status_label(t.status),
-            "model": model_label(services, str(t.refs["model_id"])),
-            "source": source_of(services, t),
-            "created": entity_json(t, links)["createdDateTime"],
-        }
-        for t in reversed(rows)
-    ]
+    items = [(ModelUseRow.of(services, t), source_of(services, t)) for t in reversed(rows)]
     return render(
         request, "batch/list.html", title="Batch transcription", nav="batch", items=items
     )
@@ -107,7 +93,7 @@ def _audio_datasets(services: Services) -> list[dict[str, str]]:
             f"({kind_name(str(d.refs['kind']))}, {d.locale})",
         }
         for d in reversed(rows)
-        if d.refs["kind"] in AUDIO_KINDS  # what submit_transcription accepts
+        if d.refs["kind"] in TRANSCRIBABLE_KINDS
     ]
 
 
@@ -131,16 +117,6 @@ def new_batch_page(request: Request, _session: SessionDep, services: ServicesDep
     defaults = {"source": "files", "locale": "en-US", "punctuation": "DictatedAndAutomatic",
                 "profanity": "Masked", "word_timestamps": "on"}
     return _form(request, services, defaults)
-
-
-def _uploads(form: Mapping[str, Any]) -> list[UploadFile]:
-    if not isinstance(form, FormData):
-        return []
-    return [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-
-
-def _chunks(upload: UploadFile) -> Iterator[bytes]:
-    return iter(lambda: upload.file.read(UPLOAD_CHUNK_BYTES), b"")
 
 
 def _body(request: Request, values: Mapping[str, str]) -> TranscriptionCreate:
@@ -173,7 +149,7 @@ def _body(request: Request, values: Mapping[str, str]) -> TranscriptionCreate:
 @router.post("/batch/new")
 def submit_batch(request: Request, form: FormDep, services: ServicesDep) -> Response:
     values = {name: form_text(form, name) for name in FIELDS}
-    uploads = _uploads(form)
+    uploads = form_files(form, "files")
     try:
         if not values["name"]:
             raise InvalidInputError("Give the transcription a name.")
@@ -184,55 +160,11 @@ def submit_batch(request: Request, form: FormDep, services: ServicesDep) -> Resp
         elif not uploads:
             raise InvalidInputError("Choose one or more audio files to transcribe.")
         else:
-            files = [UploadedAudio(u.filename or "", _chunks(u)) for u in uploads]
+            files = [UploadedAudio(u.filename or "", upload_chunks(u)) for u in uploads]
             entity = transcriptions.submit_uploaded_files(services, _body(request, values), files)
     except (VoxtuneError, ValidationError) as error:
         return _form(request, services, values, problem_of(error), 400)
     return redirect(f"{PREFIX}/batch/{entity.id}")
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """One transcribed input: its outcome from the report and, if it succeeded, its result."""
-
-    source: str
-    status: str
-    error: str = ""
-    display: str = ""
-    download: str = ""  # the result file's signed link
-    file_name: str = ""
-
-
-def file_results(
-    request: Request, services: Services, transcription_id: str
-) -> tuple[list[FileResult], FileRecord | None]:
-    """Each input's result (from the job's report and result files) and the report file."""
-    links = links_of(request)
-    files = list_owner_files(services, transcription_id)
-    report = next((f for f in files if f.kind == "TranscriptionReport"), None)
-    if report is None:
-        return [], None
-    results: dict[str, tuple[FileRecord, str]] = {}  # source -> (result file, display text)
-    for record in files:
-        if record.kind == "Transcription" and len(results) < SHOWN_RESULTS:
-            body: dict[str, Any] = json.loads(services.blobs.read_bytes(record.blob_key))
-            display = " ".join(p["display"] for p in body.get("combinedRecognizedPhrases", []))
-            results[str(body.get("source", ""))] = (record, display)
-    rows = []
-    details = json.loads(services.blobs.read_bytes(report.blob_key))["details"]
-    for detail in details[:SHOWN_RESULTS]:
-        found = results.get(detail["source"])
-        rows.append(
-            FileResult(
-                detail["source"],
-                detail["status"],
-                detail.get("errorMessage", ""),
-                found[1] if found else "",
-                links.content_url(found[0]) if found else "",
-                found[0].name if found else "",
-            )
-        )
-    return rows, report
 
 
 @router.get("/batch/{transcription_id}")
@@ -241,7 +173,9 @@ def batch_page(
 ) -> Response:
     entity = entities.get(services, "transcriptions", transcription_id)
     links = links_of(request)
-    rows, report = file_results(request, services, entity.id)
+    outcomes, report = transcriptions.transcription_outcomes(services, entity.id, SHOWN_RESULTS)
+    # each input's outcome and its result file's signed link ("" for a failed input)
+    rows = [(o, links.content_url(o.result) if o.result else "") for o in outcomes]
     return render(
         request, "batch/transcription.html", title=entity.display_name, nav="batch",
         transcription=entity_json(entity, links), transcription_id=entity.id,

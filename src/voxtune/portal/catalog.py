@@ -70,13 +70,16 @@ def base_model_label(model_id: str) -> str:
     return f"{entry.locale} {base_model(entry.name).display_name}"
 
 
-def model_label(services: Services, model_id: str) -> str:
-    """A model's name as pages show it, whether base or custom (or since deleted)."""
+def model_label(services: Services, model_id: str, deleted: str | None = None) -> str:
+    """A model's name as pages show it, whether base or custom, or `deleted` (by default
+    "a deleted model (<id>)") for a custom model since deleted."""
     if model_id in base_model_entries():
         return base_model_label(model_id)
     with services.database.begin() as connection:
-        model = records.get_entity(connection, "models", model_id)
-    return model.display_name if model is not None else f"a deleted model ({model_id})"
+        model = records.get_entity(connection, "models", model_id.lower())
+    if model is None:
+        return deleted if deleted is not None else f"a deleted model ({model_id})"
+    return model.display_name
 
 
 def model_page(model: Entity) -> str | None:
@@ -109,7 +112,7 @@ class CatalogRow:
     endpoints: list[tuple[str, str | None]] = field(default_factory=list)  # (name, page)
 
 
-def catalog_rows(request: Request, services: Services) -> list[CatalogRow]:
+def catalog_rows(services: Services) -> list[CatalogRow]:
     """Every custom model (newest first), then every base model an endpoint serves."""
     with services.database.begin() as connection:
         models = list(reversed(records.list_entities(connection, "models")))
@@ -163,5 +166,5 @@ def catalog(request: Request, _session: SessionDep, services: ServicesDep) -> Re
         "catalog/list.html",
         title="View fine-tuned models",
         nav="models",
-        rows=catalog_rows(request, services),
+        rows=catalog_rows(services),
     )

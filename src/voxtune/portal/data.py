@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,8 @@ from starlette.datastructures import UploadFile
 
 from voxtune.data.kind import DatasetKind
 from voxtune.data.report import DatasetReport, ReportEntry
-from voxtune.errors import NotFoundError, VoxtuneError
+from voxtune.errors import VoxtuneError
+from voxtune.portal.listing import list_page, project_member, project_page
 from voxtune.portal.projects import project_view
 from voxtune.portal.status import status_label
 from voxtune.portal.web import (
@@ -21,22 +21,21 @@ from voxtune.portal.web import (
     FormDep,
     ServicesDep,
     SessionDep,
+    form_files,
     form_text,
     links_of,
     problem_of,
     redirect,
-    render,
+    upload_chunks,
 )
-from voxtune.service import datasets, entities
+from voxtune.service import datasets
 from voxtune.service.context import Services
 from voxtune.service.files import list_owner_files
 from voxtune.service.schemas import DatasetCreate, Reference
 from voxtune.service.views import iso
-from voxtune.store import records
 from voxtune.store.records import Entity
 
 router = APIRouter(prefix=PREFIX)
-UPLOAD_CHUNK_BYTES = 1024 * 1024  # the spooled upload goes to the blob store 1 MiB at a time
 
 # The portal's (Azure Speech Studio's) names of the API's dataset kinds, in its order
 KIND_NAMES = {
@@ -137,27 +136,12 @@ class DatasetView:
         )
 
 
-def _project_dataset(services: Services, project_id: str, dataset_id: str) -> Entity:
-    entity = entities.get(services, "datasets", dataset_id)
-    if entity.project_id != project_id:
-        raise NotFoundError(f"this project has no dataset with id {dataset_id}")
-    return entity
-
-
 @router.get("/projects/{project_id}/data")
 def data_list(
     request: Request, project_id: str, _session: SessionDep, services: ServicesDep
 ) -> Response:
-    project = project_view(request, services, project_id)
-    with services.database.begin() as connection:
-        rows = records.list_entities(connection, "datasets", project_id=project["id"])
-    return render(
-        request,
-        "data/list.html",
-        title="Manage data",
-        project=project,
-        section="data",
-        datasets=[DatasetView.of(entity) for entity in reversed(rows)],
+    return list_page(
+        request, services, project_id, "data", "datasets", DatasetView.of, title="Manage data"
     )
 
 
@@ -177,24 +161,18 @@ def _wizard(
     error: str,
     status: int = 200,
 ) -> Response:
-    return render(
+    return project_page(
         request,
         "data/new.html",
+        project,
+        "data",
         status,
         title="Add data",
-        project=project,
-        section="data",
         kinds=[(kind.value, KIND_NAMES[kind], KIND_HINTS[kind]) for kind in KIND_NAMES],
         max_upload=size_text(services.settings.max_upload_bytes),
         values=values,
         error=error,
     )
-
-
-def _uploaded_file(form: Mapping[str, Any]) -> UploadFile | None:
-    """The chosen file; a browser sends an empty, nameless part when none was chosen."""
-    upload = form.get("file")
-    return upload if isinstance(upload, UploadFile) and upload.filename else None
 
 
 def _form_problem(
@@ -223,7 +201,7 @@ def _form_problem(
 def add_data(request: Request, project_id: str, form: FormDep, services: ServicesDep) -> Response:
     project = project_view(request, services, project_id)
     values = {k: form_text(form, k) for k in ("kind", "url", "name", "description")}
-    upload = _uploaded_file(form)
+    upload = next(iter(form_files(form, "file")), None)
     problem = _form_problem(services, values, upload)
     again = " Choose the file again." if upload is not None else ""
     if problem is not None:
@@ -240,9 +218,9 @@ def add_data(request: Request, project_id: str, form: FormDep, services: Service
         if upload is None:
             entity = datasets.create_dataset(services, body)
         else:
-            file = upload.file
-            chunks = iter(lambda: file.read(UPLOAD_CHUNK_BYTES), b"")
-            entity = datasets.upload_dataset(services, body, upload.filename or "", chunks)
+            entity = datasets.upload_dataset(
+                services, body, upload.filename or "", upload_chunks(upload)
+            )
     except (VoxtuneError, ValidationError) as error:
         return _wizard(request, services, project, values, problem_of(error) + again, 400)
     return redirect(f"{PREFIX}/projects/{project['id']}/data/{entity.id}")
@@ -265,19 +243,19 @@ def dataset_page(
     services: ServicesDep,
 ) -> Response:
     project = project_view(request, services, project_id)
-    entity = _project_dataset(services, project["id"], dataset_id)
+    entity = project_member(services, "datasets", project["id"], dataset_id)
     report = datasets.dataset_report(services, entity.id)
     links = links_of(request)
     files = [
         FileLink(r.name, r.kind, size_text(r.size), links.content_url(r))
         for r in list_owner_files(services, entity.id)
     ]
-    return render(
+    return project_page(
         request,
         "data/dataset.html",
+        project,
+        "data",
         title=entity.display_name,
-        project=project,
-        section="data",
         dataset=DatasetView.of(entity),
         report=report,
         report_duration=duration_text(

@@ -12,9 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 
-from voxtune.errors import InvalidInputError, NotFoundError, VoxtuneError
+from voxtune.errors import InvalidInputError, VoxtuneError
 from voxtune.portal.catalog import (
     ModelChoice,
     base_model_choices,
@@ -23,6 +22,7 @@ from voxtune.portal.catalog import (
     model_page,
     model_reference,
 )
+from voxtune.portal.listing import ModelUseRow, list_page, project_member, project_page
 from voxtune.portal.projects import project_view
 from voxtune.portal.status import status_label
 from voxtune.portal.web import (
@@ -30,23 +30,22 @@ from voxtune.portal.web import (
     FormDep,
     ServicesDep,
     SessionDep,
+    form_files,
     form_text,
     links_of,
     problem_of,
     redirect,
-    render,
 )
 from voxtune.realtime.short_audio import MAX_SHORT_AUDIO_BYTES, parse_request, recognize_short
-from voxtune.service import endpoints, entities
+from voxtune.service import endpoints
 from voxtune.service.context import Services
 from voxtune.service.schemas import EndpointCreate, Reference
 from voxtune.service.transcribe_now import Transcriber
-from voxtune.service.views import entity_json
+from voxtune.service.views import RECOGNITION_PATH, entity_json
 from voxtune.store import records
 from voxtune.store.records import Entity
 
 router = APIRouter(prefix=PREFIX)
-SHORT_AUDIO_PATH = "/speech/recognition/conversation/cognitiveservices/v1"
 TERMS_FIELD = "terms"
 PLACEHOLDER_KEY = "YOUR_API_KEY"  # the snippets' stand-in for a key (`voxtune keys create`)
 SPHINX_LICENCE = (
@@ -68,34 +67,18 @@ def base_licences() -> list[tuple[str, str]]:
     ]
 
 
-def endpoint_in_project(services: Services, project_id: str, endpoint_id: str) -> Entity:
-    endpoint = entities.get(services, "endpoints", endpoint_id)
-    if endpoint.project_id != project_id.lower():
-        raise NotFoundError(f"no endpoint with id {endpoint_id} in this project")
-    return endpoint
-
-
 @router.get("/projects/{project_id}/deployments")
 def deployment_list(
     project_id: str, request: Request, _session: SessionDep, services: ServicesDep
 ) -> Response:
-    project = project_view(request, services, project_id)
-    with services.database.begin() as connection:
-        rows = records.list_entities(connection, "endpoints", project_id=project["id"])
-    items = [
-        {
-            "id": e.id,
-            "name": e.display_name,
-            "status": e.status,
-            "label": status_label(e.status),
-            "model": model_label(services, str(e.refs["model_id"])),
-            "created": entity_json(e, links_of(request))["createdDateTime"],
-        }
-        for e in reversed(rows)
-    ]
-    return render(
-        request, "deployments/list.html", title="Deploy models", project=project,
-        section="deployments", endpoints=items,
+    return list_page(
+        request,
+        services,
+        project_id,
+        "deployments",
+        "endpoints",
+        lambda endpoint: ModelUseRow.of(services, endpoint),
+        title="Deploy models",
     )
 
 
@@ -109,10 +92,9 @@ def _wizard(
 ) -> Response:
     choices: list[ModelChoice] = custom_model_choices(services, project["id"])
     choices += base_model_choices(project["locale"])
-    return render(
-        request, "deployments/new.html", status, title="Deploy model", project=project,
-        section="deployments", choices=choices, values=values, error=error,
-        licences=base_licences(),
+    return project_page(
+        request, "deployments/new.html", project, "deployments", status, title="Deploy model",
+        choices=choices, values=values, error=error, licences=base_licences(),
     )
 
 
@@ -202,15 +184,15 @@ def _endpoint_page(
         custom = records.get_entity(connection, "models", model_id)
     base = links.base_url
     urls = {
-        "short_audio": f"{base}{SHORT_AUDIO_PATH}?language={endpoint.locale}&cid={endpoint.id}",
+        "short_audio": f"{base}{RECOGNITION_PATH}?language={endpoint.locale}&cid={endpoint.id}",
         "web_socket": body["links"]["webSocket"],
         "resource": body["self"],
         "host": base.replace("https://", "wss://").replace("http://", "ws://"),
         "base": base,
     }
-    return render(
-        request, "deployments/endpoint.html", status, title=endpoint.display_name,
-        project=project, section="deployments", endpoint=body, endpoint_id=endpoint.id,
+    return project_page(
+        request, "deployments/endpoint.html", project, "deployments", status,
+        title=endpoint.display_name, endpoint=body, endpoint_id=endpoint.id,
         status_label=status_label(endpoint.status), model_name=model_label(services, model_id),
         model_page=model_page(custom) if custom is not None else None, urls=urls,
         key=PLACEHOLDER_KEY, trial=trial, max_mb=MAX_SHORT_AUDIO_BYTES // (1024 * 1024),
@@ -226,7 +208,7 @@ def deployment_page(
     services: ServicesDep,
 ) -> Response:
     project = project_view(request, services, project_id)
-    endpoint = endpoint_in_project(services, project["id"], endpoint_id)
+    endpoint = project_member(services, "endpoints", project["id"], endpoint_id)
     return _endpoint_page(request, services, project, endpoint)
 
 
@@ -240,11 +222,12 @@ def try_deployment(
 ) -> Response:
     """Recognize an uploaded (or recorded) clip as the short-audio REST API would."""
     project = project_view(request, services, project_id)
-    endpoint = endpoint_in_project(services, project["id"], endpoint_id)
-    upload = form.get("audio")
-    file_name = (upload.filename or "") if isinstance(upload, UploadFile) else ""
+    endpoint = project_member(services, "endpoints", project["id"], endpoint_id)
+    uploads = form_files(form, "audio")
+    upload = uploads[0] if uploads else None
+    file_name = (upload.filename or "") if upload is not None else ""
     try:
-        if not isinstance(upload, UploadFile) or not file_name:
+        if upload is None:
             raise InvalidInputError("Choose an audio file (or record one) to try the endpoint.")
         audio = upload.file.read(MAX_SHORT_AUDIO_BYTES + 1)  # one byte over: refused as long
         parsed = parse_request(
@@ -260,5 +243,6 @@ def try_deployment(
 
 
 def _audio_problem(error: VoxtuneError) -> str:
+    """The short-audio route's error as the box's sentence (its messages start in lower case)."""
     message = error.message
     return message[:1].upper() + message[1:]

@@ -21,17 +21,22 @@ from voxtune.portal.web import (
     render,
 )
 from voxtune.service import entities, projects
+from voxtune.service.context import Services
 from voxtune.service.schemas import ProjectCreate
-from voxtune.service.views import entity_json, supported_locales
+from voxtune.service.views import Links, entity_json, supported_locales
 from voxtune.store import records
+from voxtune.store.records import Entity
 
 router = APIRouter(prefix=PREFIX)
 
 
-def project_view(request: Request, services: Any, project_id: str) -> dict[str, Any]:
+def _project_json(entity: Entity, links: Links) -> dict[str, Any]:
+    return {"id": entity.id, **entity_json(entity, links)}
+
+
+def project_view(request: Request, services: Services, project_id: str) -> dict[str, Any]:
     """The project as the REST API renders it, plus its id (for every page of a project)."""
-    entity = entities.get(services, "projects", project_id)
-    return {"id": entity.id, **entity_json(entity, links_of(request))}
+    return _project_json(entities.get(services, "projects", project_id), links_of(request))
 
 
 @router.get("/")
@@ -39,7 +44,7 @@ def project_list(request: Request, _session: SessionDep, services: ServicesDep) 
     with services.database.begin() as connection:
         rows = records.list_entities(connection, "projects")
     links = links_of(request)
-    items = [{"id": e.id, **entity_json(e, links)} for e in reversed(rows)]
+    items = [_project_json(e, links) for e in reversed(rows)]
     return render(
         request, "projects/list.html", title="Fine-tuning", nav="projects", projects=items
     )

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from voxtune.errors import NotFoundError
 from voxtune.portal.web import PREFIX, ServicesDep, SessionDep
 from voxtune.service import entities
+from voxtune.service.context import Services
 
 router = APIRouter(prefix=PREFIX)
 
@@ -27,7 +28,7 @@ def status_label(status: str) -> str:
     return LABELS.get(status, status)
 
 
-def status_of(services: Any, table: str, entity_id: str) -> dict[str, Any]:
+def status_of(services: Services, table: str, entity_id: str) -> dict[str, Any]:
     entity = entities.get(services, table, entity_id)
     progress = entities.job_progress(services, entity.id)
     percent = None if progress is None else round(100 * progress)

@@ -19,10 +19,12 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from voxtune.errors import NotFoundError, VoxtuneError
+from voxtune.portal.catalog import model_label
 from voxtune.portal.data import kind_name
+from voxtune.portal.listing import list_page, project_entities, project_member, project_page
 from voxtune.portal.projects import project_view
 from voxtune.portal.status import status_label, status_of
-from voxtune.portal.training import base_model_choices, project_member
+from voxtune.portal.training import base_model_choices
 from voxtune.portal.web import (
     PREFIX,
     FormDep,
@@ -33,14 +35,12 @@ from voxtune.portal.web import (
     links_of,
     problem_of,
     redirect,
-    render,
 )
 from voxtune.scoring import EditOp
 from voxtune.service import entities, evaluations
 from voxtune.service.context import Services
 from voxtune.service.schemas import EvaluationCreate, Reference
-from voxtune.service.views import Links, base_model_entries, base_model_json, iso, model_reference
-from voxtune.store import records
+from voxtune.service.views import Links, base_model_entries, iso, model_reference
 from voxtune.store.records import Entity
 
 router = APIRouter(prefix=PREFIX)
@@ -68,21 +68,9 @@ def model_choices(
         ModelChoice(b.id, b.name, f"base model {b.model_name}")
         for b in base_model_choices(links, project["locale"])
     ]
-    with services.database.begin() as connection:
-        rows = records.list_entities(connection, "models", project_id=project["id"])
-    choices += [
-        ModelChoice(m.id, m.display_name, "custom model") for m in rows if m.status == "Succeeded"
-    ]
+    rows = project_entities(services, "models", project["id"], status="Succeeded")
+    choices += [ModelChoice(m.id, m.display_name, "custom model") for m in rows]
     return choices
-
-
-def model_name(services: Services, links: Links, model_id: str) -> str:
-    if model_id in base_model_entries():
-        return str(base_model_json(links, model_id)["displayName"])
-    try:
-        return entities.get(services, "models", model_id).display_name
-    except NotFoundError:
-        return "(deleted model)"
 
 
 @dataclass(frozen=True)
@@ -105,7 +93,7 @@ class TestView:
     error: str
 
 
-def test_view(services: Services, links: Links, entity: Entity) -> TestView:
+def test_view(services: Services, entity: Entity) -> TestView:
     dataset_id = str(entity.refs["dataset_id"])
     try:
         dataset = entities.get(services, "datasets", dataset_id)
@@ -132,7 +120,7 @@ def test_view(services: Services, links: Links, entity: Entity) -> TestView:
         created=iso(entity.created_at),
         dataset_id=dataset_id,
         dataset_name=dataset_name,
-        models=tuple((i, model_name(services, links, i)) for i in ids),
+        models=tuple((i, model_label(services, i, deleted="(deleted model)")) for i in ids),
         wers=wers,
         error=str((properties.get("error") or {}).get("message", "")),
     )
@@ -277,27 +265,18 @@ def detail_rows(details: list[dict[str, Any]], models: int) -> list[Row]:
     return rows
 
 
-def project_tests(services: Services, project_id: str) -> list[Entity]:
-    with services.database.begin() as connection:
-        return records.list_entities(connection, "evaluations", project_id=project_id)
-
-
 @router.get("/projects/{project_id}/tests")
 def test_list(
     request: Request, _session: SessionDep, project_id: str, services: ServicesDep
 ) -> Response:
-    project = project_view(request, services, project_id)
-    links = links_of(request)
-    items = [
-        test_view(services, links, e) for e in reversed(project_tests(services, project["id"]))
-    ]
-    return render(
+    return list_page(
         request,
-        "tests/list.html",
+        services,
+        project_id,
+        "tests",
+        "evaluations",
+        lambda evaluation: test_view(services, evaluation),
         title="Test models",
-        project=project,
-        section="tests",
-        tests=items,
     )
 
 
@@ -310,9 +289,8 @@ def new_test_page(
 
 
 def _project_datasets(services: Services, project_id: str, kind: str) -> list[Entity]:
-    with services.database.begin() as connection:
-        rows = records.list_entities(connection, "datasets", project_id=project_id)
-    return [row for row in rows if row.status == "Succeeded" and row.refs.get("kind") == kind]
+    rows = project_entities(services, "datasets", project_id, status="Succeeded")
+    return [row for row in rows if row.refs.get("kind") == kind]
 
 
 def _wizard(
@@ -324,13 +302,13 @@ def _wizard(
     error: str,
     status: int = 200,
 ) -> Response:
-    return render(
+    return project_page(
         request,
         "tests/new.html",
+        project,
+        "tests",
         status,
         title="Create test",
-        project=project,
-        section="tests",
         test_types=TEST_TYPES,
         datasets={
             test_type: _project_datasets(services, project["id"], kind)
@@ -412,7 +390,7 @@ def test_page(
     project = project_view(request, services, project_id)
     entity = project_member(services, "evaluations", project["id"], evaluation_id)
     links = links_of(request)
-    view = test_view(services, links, entity)
+    view = test_view(services, entity)
     names = [name for _, name in view.models]
     scores = model_scores(entity.properties, names)
     rows: list[Row] = []
@@ -420,12 +398,12 @@ def test_page(
         rows = detail_rows(evaluations.evaluation_details(services, entity.id), len(names))
     if sort == "errors":
         rows.sort(key=lambda row: -row.errors)  # stable: ties stay in the dataset's order
-    return render(
+    return project_page(
         request,
         "tests/detail.html",
+        project,
+        "tests",
         title=entity.display_name,
-        project=project,
-        section="tests",
         test=view,
         scores=scores,
         bars=chart_bars(scores),
@@ -445,7 +423,7 @@ def utterance_audio(
     utterance: Annotated[str, Query(min_length=1, max_length=1000)],
 ) -> Response:
     """One utterance's audio, from the test's dataset, for the side-by-side view."""
-    entity = project_member(services, "evaluations", project_id.lower(), evaluation_id)
+    entity = project_member(services, "evaluations", project_id, evaluation_id)
     audio = evaluations.utterance_audio(services, entity.id, utterance)
     media_type = mimetypes.guess_type(utterance)[0] or "application/octet-stream"
     return Response(audio, media_type=media_type, headers={"Cache-Control": "private"})

@@ -12,7 +12,9 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from voxtune.errors import NotFoundError, VoxtuneError
+from voxtune.portal.catalog import base_model_label
 from voxtune.portal.data import kind_name
+from voxtune.portal.listing import list_page, project_entities, project_member, project_page
 from voxtune.portal.projects import project_view
 from voxtune.portal.status import status_label, status_of
 from voxtune.portal.web import (
@@ -25,7 +27,6 @@ from voxtune.portal.web import (
     links_of,
     problem_of,
     redirect,
-    render,
 )
 from voxtune.service import entities, models
 from voxtune.service.context import Services
@@ -38,7 +39,6 @@ from voxtune.service.views import (
     iso,
     model_reference,
 )
-from voxtune.store import records
 from voxtune.store.records import Entity
 
 router = APIRouter(prefix=PREFIX)
@@ -81,11 +81,9 @@ def base_model_choices(links: Links, locale: str) -> list[BaseModelChoice]:
     return sorted(choices, key=lambda choice: not choice.default)
 
 
-def base_model_name(links: Links, model_id: str) -> str:
+def base_model_name(model_id: str) -> str:
     """The display name of a base model; custom models are named by their own pages."""
-    if model_id in base_model_entries():
-        return str(base_model_json(links, model_id)["displayName"])
-    return model_id
+    return base_model_label(model_id) if model_id in base_model_entries() else model_id
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ def dataset_choice(entity: Entity) -> DatasetChoice:
     return DatasetChoice(entity.id, entity.display_name, kind, kind_name(kind))
 
 
-def model_view(services: Services, links: Links, entity: Entity) -> ModelView:
+def model_view(services: Services, entity: Entity) -> ModelView:
     status = status_of(services, "models", entity.id)
     error = entity.properties.get("error") or {}
     used = []
@@ -137,34 +135,16 @@ def model_view(services: Services, links: Links, entity: Entity) -> ModelView:
         status_label=status_label(entity.status),
         percent=status["percent"],
         created=iso(entity.created_at),
-        base_model=base_model_name(links, str(entity.refs.get("base_model_id") or "")),
+        base_model=base_model_name(str(entity.refs.get("base_model_id") or "")),
         datasets=tuple(used),
         error=str(error.get("message", "")),
         error_code=str(error.get("code", "")),
     )
 
 
-def project_models(services: Services, project_id: str) -> list[Entity]:
-    with services.database.begin() as connection:
-        return records.list_entities(connection, "models", project_id=project_id)
-
-
-def project_member(services: Services, table: str, project_id: str, entity_id: str) -> Entity:
-    """An entity of this project; NotFoundError for one of another project."""
-    entity = entities.get(services, table, entity_id)
-    if entity.project_id != project_id:
-        raise NotFoundError(f"the project has no {table[:-1]} with id {entity_id}")
-    return entity
-
-
 def trainable_datasets(services: Services, project_id: str) -> list[DatasetChoice]:
-    with services.database.begin() as connection:
-        rows = records.list_entities(connection, "datasets", project_id=project_id)
-    return [
-        dataset_choice(row)
-        for row in rows
-        if row.status == "Succeeded" and row.refs.get("kind") in TRAINABLE_KINDS
-    ]
+    rows = project_entities(services, "datasets", project_id, status="Succeeded")
+    return [dataset_choice(row) for row in rows if row.refs.get("kind") in TRAINABLE_KINDS]
 
 
 @dataclass(frozen=True)
@@ -343,18 +323,14 @@ def _whisper_facts(report: Mapping[str, Any]) -> list[Fact]:
 def model_list(
     request: Request, _session: SessionDep, project_id: str, services: ServicesDep
 ) -> Response:
-    project = project_view(request, services, project_id)
-    links = links_of(request)
-    items = [
-        model_view(services, links, e) for e in reversed(project_models(services, project["id"]))
-    ]
-    return render(
+    return list_page(
         request,
-        "models/list.html",
+        services,
+        project_id,
+        "models",
+        "models",
+        lambda model: model_view(services, model),
         title="Train model",
-        project=project,
-        section="models",
-        models=items,
     )
 
 
@@ -377,13 +353,13 @@ def _wizard(
 ) -> Response:
     choices = base_model_choices(links_of(request), project["locale"])
     selected = values.get("base_model") or (choices[0].id if choices else "")
-    return render(
+    return project_page(
         request,
         "models/new.html",
+        project,
+        "models",
         status,
         title="Train a new model",
-        project=project,
-        section="models",
         base_models=choices,
         selected_base=selected,
         datasets=trainable_datasets(services, project["id"]),
@@ -453,13 +429,13 @@ def model_page(
     raw = models.training_report(services, entity.id)
     if raw is not None:
         report = report_view(raw)
-    return render(
+    return project_page(
         request,
         "models/detail.html",
+        project,
+        "models",
         title=entity.display_name,
-        project=project,
-        section="models",
-        model=model_view(services, links, entity),
+        model=model_view(services, entity),
         report=report,
         api_url=model_reference(links, entity.id)["self"],
     )

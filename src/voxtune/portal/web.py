@@ -6,7 +6,7 @@ render a template. Nothing here decides a rule the REST API does not decide the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from voxtune.errors import AuthError, VoxtuneError
 from voxtune.portal.session import COOKIE, Session, decode_session
@@ -23,6 +24,7 @@ from voxtune.service.security import key_id_is_active
 from voxtune.service.views import Links
 
 PREFIX = "/portal"
+UPLOAD_CHUNK_BYTES = 1024 * 1024  # an uploaded file goes on to the blob store 1 MiB at a time
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -130,11 +132,29 @@ def form_text(form: Mapping[str, Any], name: str, default: str = "") -> str:
     return value.strip() if isinstance(value, str) else default
 
 
+def _posted(form: Mapping[str, Any], name: str) -> list[Any]:
+    """Every value posted under `name` (a checkbox group, a multiple file input)."""
+    getlist = getattr(form, "getlist", None)
+    return list(getlist(name)) if getlist is not None else [form.get(name)]
+
+
 def form_values(form: Mapping[str, Any], name: str) -> list[str]:
     """Every value posted under `name` (checkboxes), stripped, empty ones dropped."""
-    getlist = getattr(form, "getlist", None)
-    values = getlist(name) if getlist is not None else [form.get(name)]
+    values = _posted(form, name)
     return [value.strip() for value in values if isinstance(value, str) and value.strip()]
+
+
+def form_files(form: Mapping[str, Any], name: str) -> list[UploadFile]:
+    """The files chosen in the file input `name`; a browser sends an empty, nameless part
+    when none was chosen, which is no file."""
+    values = _posted(form, name)
+    return [value for value in values if isinstance(value, UploadFile) and value.filename]
+
+
+def upload_chunks(upload: UploadFile) -> Iterator[bytes]:
+    """An uploaded file's bytes, a chunk at a time (never all of it in memory)."""
+    file = upload.file
+    return iter(lambda: file.read(UPLOAD_CHUNK_BYTES), b"")
 
 
 def problem_of(error: VoxtuneError | ValidationError) -> str:
