@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from httpx import Client as HttpClient
 
+from portal_support import ZERO_ID, csrf_of, signed_in
 from test_api_support import live_server
 from voxtune.portal.session import COOKIE, Session, encode_session
-
-ZERO_ID = "00000000-0000-0000-0000-000000000000"
 
 
 @pytest.fixture(scope="module")
@@ -20,20 +18,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     home = tmp_path_factory.mktemp("home")
     with live_server(home, workers=0) as (base_url, key):
         yield base_url, key
-
-
-@contextmanager
-def signed_in(base_url: str, key: str) -> Iterator[HttpClient]:
-    with HttpClient(base_url=base_url) as client:
-        response = client.post("/portal/signin", data={"key": key, "next": "/portal/"})
-        assert response.status_code == 303, response.text
-        yield client
-
-
-def csrf_of(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 def portal_get_paths() -> list[str]:

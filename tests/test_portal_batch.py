@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from test_api_support import Api, live_server
-from test_portal_auth import csrf_of, signed_in
+from portal_support import ZERO_ID, LivePortal, created_id, live_portal, post_form, upload
+from test_api_support import Api
 from voxtune.errors import InvalidInputError
 from voxtune.service.context import open_services
 from voxtune.service.schemas import TranscriptionCreate
@@ -32,33 +32,16 @@ SPHINX = f"models/base/{BASE_MODEL_ID}"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    with live_server(tmp_path_factory.mktemp("home"), workers=1) as (base_url, key):
-        yield base_url, key
-
-
-@pytest.fixture(scope="module")
-def api(server: tuple[str, str]) -> Iterator[Api]:
-    client = Api(*server)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def portal(server: tuple[str, str]) -> Iterator[httpx.Client]:
-    with signed_in(*server) as client:
-        client.timeout = httpx.Timeout(120)
-        yield client
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LivePortal]:
+    with live_portal(tmp_path_factory.mktemp("home")) as server:
+        yield server
 
 
 def _submit(
     portal: httpx.Client, fields: dict[str, str], files: list[tuple[str, bytes]] | None = None
 ) -> httpx.Response:
-    token = csrf_of(portal.get("/portal/batch/new").text)
     parts = [("files", (name, data, "audio/wav")) for name, data in files or []]
-    return portal.post(
-        "/portal/batch/new", data={"csrf_token": token, **fields}, files=parts or None
-    )
+    return post_form(portal, "/portal/batch/new", fields, files=parts or None)
 
 
 def _finished(portal: httpx.Client, api: Api, location: str) -> str:
@@ -93,17 +76,17 @@ def _download(cell: str) -> httpx.Response:
 
 
 def test_uploaded_clips_are_transcribed_with_word_timestamps(
-    portal: httpx.Client, api: Api, smoke_dir: Path
+    live: LivePortal, smoke_dir: Path
 ) -> None:
     first, second = ((smoke_dir / clip).read_bytes() for clip in CLIPS)
     response = _submit(
-        portal,
+        live.client,
         {"source": "files", "locale": "en-US", "model": SPHINX, "name": "Two clips",
          "word_timestamps": "on", "punctuation": "DictatedAndAutomatic", "profanity": "Masked"},
         [(CLIPS[0], first), (CLIPS[1], second), (CLIPS[0], first), ("broken.wav", b"RIFF0000")],
     )
     assert response.status_code == 303, response.text
-    page = _finished(portal, api, response.headers["location"])
+    page = _finished(live.client, live.api, response.headers["location"])
     assert "<h1>Two clips</h1>" in page and "4 uploaded files" in page
     assert "en-US base model (pocketsphinx)" in page and "word-level timestamps on" in page
     rows = _rows(page)
@@ -129,22 +112,20 @@ def test_uploaded_clips_are_transcribed_with_word_timestamps(
     counts = httpx.get(html.unescape(report.group(1)), timeout=60).json()
     assert (counts["successfulTranscriptionsCount"], counts["failedTranscriptionsCount"]) == (3, 1)
 
-    listing = portal.get("/portal/batch").text
+    listing = live.client.get("/portal/batch").text
     assert "<h1>Batch transcription</h1>" in listing and ">Two clips</a>" in listing
     assert 'data-poll="/portal/status/transcriptions/' in listing
 
 
-def test_a_transcription_of_only_bad_files_fails_in_words(
-    portal: httpx.Client, api: Api
-) -> None:
+def test_a_transcription_of_only_bad_files_fails_in_words(live: LivePortal) -> None:
     response = _submit(
-        portal, {"source": "files", "locale": "en-US", "model": SPHINX, "name": "Not audio"},
+        live.client, {"source": "files", "locale": "en-US", "model": SPHINX, "name": "Not audio"},
         [("notes.wav", b"just some text, not audio")],
     )
-    assert response.status_code == 303, response.text
-    transcription_id = response.headers["location"].rsplit("/", 1)[1]
-    assert api.wait(f"/transcriptions/{transcription_id}", "Transcription")["status"] == "Failed"
-    page = portal.get(response.headers["location"]).text
+    transcription_id = created_id(response)
+    body = live.api.wait(f"/transcriptions/{transcription_id}", "Transcription")
+    assert body["status"] == "Failed"
+    page = live.client.get(response.headers["location"]).text
     assert "The transcription failed: no file could be transcribed" in page
     status, error, link = _rows(page)["notes.wav"]
     assert "Failed" in status and "audio" in error.lower() and "href" not in link
@@ -156,29 +137,22 @@ def _audio_dataset(api: Api, smoke_dir: Path) -> str:
     with zipfile.ZipFile(buffer, "w") as archive:
         for clip in CLIPS:
             archive.write(smoke_dir / clip, clip)
-    created = api.call(
-        "POST", "/datasets:upload", "Dataset", 201,
-        data={"displayName": "Austen clips", "locale": "en-US", "kind": "AudioFiles"},
-        files={"data": ("clips.zip", buffer.getvalue(), "application/zip")},
-    )
-    dataset_id = str(created["self"]).split("?")[0].rsplit("/", 1)[1]
-    assert api.wait(f"/datasets/{dataset_id}", "Dataset")["status"] == "Succeeded"
-    return dataset_id
+    return upload(api, None, "AudioFiles", "Austen clips", buffer.getvalue(), "clips.zip")
 
 
 def test_a_dataset_is_transcribed_by_the_default_model_choice(
-    portal: httpx.Client, api: Api, smoke_dir: Path
+    live: LivePortal, smoke_dir: Path
 ) -> None:
-    dataset_id = _audio_dataset(api, smoke_dir)
-    form = portal.get("/portal/batch/new").text
+    dataset_id = _audio_dataset(live.api, smoke_dir)
+    form = live.client.get("/portal/batch/new").text
     assert f'value="{dataset_id}"' in form and "Austen clips (Audio only, en-US)" in form
     response = _submit(
-        portal,
+        live.client,
         {"source": "dataset", "dataset": dataset_id, "locale": "en-US", "model": SPHINX,
          "name": "From a dataset", "profanity": "Masked", "punctuation": "None"},
     )
     assert response.status_code == 303, response.text
-    page = _finished(portal, api, response.headers["location"])
+    page = _finished(live.client, live.api, response.headers["location"])
     assert "dataset Austen clips" in page and "punctuation None" in page
     rows = _rows(page)
     assert set(rows) == set(CLIPS)
@@ -193,18 +167,18 @@ def test_a_dataset_is_transcribed_by_the_default_model_choice(
         ({"source": "files", "name": "Nothing"}, "Choose one or more audio files"),
         ({"source": "dataset", "name": "No dataset"}, "Choose the dataset"),
         ({"source": "files", "name": ""}, "Give the transcription a name"),
-        ({"source": "dataset", "name": "Ghost", "dataset": "0" * 8 + "-0000-0000-0000-" + "0" * 12},
+        ({"source": "dataset", "name": "Ghost", "dataset": ZERO_ID},
          "no dataset with id"),
         ({"source": "files", "name": "Klingon", "locale": "tlh-QO"}, "not supported"),
     ],
 )
 def test_bad_submissions_are_refused_in_words(
-    portal: httpx.Client, smoke_dir: Path, fields: dict[str, str], words: str
+    live: LivePortal, smoke_dir: Path, fields: dict[str, str], words: str
 ) -> None:
     files = None
     if "locale" in fields:
         files = [(CLIPS[0], (smoke_dir / CLIPS[0]).read_bytes())]
-    response = _submit(portal, {"locale": "en-US", "profanity": "Masked", **fields}, files)
+    response = _submit(live.client, {"locale": "en-US", "profanity": "Masked", **fields}, files)
     assert response.status_code == 400, response.text
     assert words in html.unescape(response.text) and "Traceback" not in response.text
     assert "<h1>New batch transcription</h1>" in response.text
@@ -212,13 +186,13 @@ def test_bad_submissions_are_refused_in_words(
         assert f'value="{fields["name"]}"' in response.text  # the form keeps what was typed
 
 
-def test_a_batch_form_without_its_csrf_token_is_refused(portal: httpx.Client) -> None:
-    response = portal.post("/portal/batch/new", data={"source": "files", "name": "x"})
+def test_a_batch_form_without_its_csrf_token_is_refused(live: LivePortal) -> None:
+    response = live.client.post("/portal/batch/new", data={"source": "files", "name": "x"})
     assert response.status_code == 403
 
 
-def test_an_unknown_transcription_is_a_page_in_words(portal: httpx.Client) -> None:
-    response = portal.get("/portal/batch/00000000-0000-0000-0000-000000000000")
+def test_an_unknown_transcription_is_a_page_in_words(live: LivePortal) -> None:
+    response = live.client.get(f"/portal/batch/{ZERO_ID}")
     assert response.status_code == 404 and "<h1>Not found</h1>" in response.text
 
 

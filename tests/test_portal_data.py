@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from httpx import Client as HttpClient
 from httpx import Response
 
+from portal_support import ZERO_ID, created_id, csrf_of, post_form, signed_in, wait_status
 from test_api_support import an4_subset, file_server, live_server
 from test_data_support import zip_bytes
 from voxtune.data import DatasetKind, DatasetReport, ReportEntry
@@ -24,7 +24,6 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 AN4_DEV = DATA / "an4" / "dev.zip"
 TRAIN_TEXT = DATA / "an4" / "train-text.txt"
 MAX_UPLOAD_BYTES = 1024 * 1024  # small, so a too-large upload is cheap to send
-ZERO_ID = "00000000-0000-0000-0000-000000000000"
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 
 @pytest.fixture()
 def client(server: tuple[str, str]) -> Iterator[HttpClient]:
-    base_url, key = server
-    with HttpClient(base_url=base_url, timeout=60) as http:
-        response = http.post("/portal/signin", data={"key": key, "next": "/portal/"})
-        assert response.status_code == 303, response.text
+    with signed_in(*server) as http:
         yield http
 
 
@@ -54,24 +50,13 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         return {name: archive.read(name) for name in [*names, "trans.txt"]}
 
 
-def csrf_of(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
 def text_of(response: Response) -> str:
     return html.unescape(response.text)
 
 
 def new_project(client: HttpClient, name: str = "Data project") -> str:
-    token = csrf_of(client.get("/portal/projects/new").text)
-    response = client.post(
-        "/portal/projects/new",
-        data={"csrf_token": token, "task": "speech-to-text", "name": name, "locale": "en-US"},
-    )
-    assert response.status_code == 303, response.text
-    return response.headers["location"].rsplit("/", 1)[-1]
+    fields = {"task": "speech-to-text", "name": name, "locale": "en-US"}
+    return created_id(post_form(client, "/portal/projects/new", fields))
 
 
 def add_data(
@@ -109,16 +94,8 @@ def uploaded(
     assert response.status_code == 303, text_of(response)
     path = response.headers["location"]
     assert path.startswith(f"/portal/projects/{project_id}/data/")
-    dataset_id = path.rsplit("/", 1)[-1]
-    deadline = time.monotonic() + 120
-    while True:
-        status = client.get(
-            f"/portal/status/datasets/{dataset_id}", headers={"accept": "application/json"}
-        ).json()
-        if status["status"] in ("Succeeded", "Failed"):
-            return path
-        assert time.monotonic() < deadline, status
-        time.sleep(0.2)
+    wait_status(client, "datasets", path.rsplit("/", 1)[-1], timeout_s=120)
+    return path
 
 
 def report_of(client: HttpClient, kind: str, name: str, file: tuple[str, bytes]) -> str:

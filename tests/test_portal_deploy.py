@@ -14,79 +14,63 @@ import subprocess
 import wave
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from test_api_support import Api, base_model_url, live_server
-from test_portal_auth import csrf_of, signed_in
+from portal_support import (
+    ZERO_ID,
+    LivePortal,
+    api_project,
+    csrf_of,
+    entity_id,
+    live_portal,
+    post_form,
+)
+from test_api_support import base_model_url
 from voxtune.service.views import BASE_MODEL_ID
 
 CLIP = "sense_and_sensibility_01_austen_64kb-0880.wav"  # "he was not an ill disposed young man"
-ZERO_ID = "00000000-0000-0000-0000-000000000000"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    with live_server(tmp_path_factory.mktemp("home"), workers=1) as (base_url, key):
-        yield base_url, key
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LivePortal]:
+    with live_portal(tmp_path_factory.mktemp("home")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def api(server: tuple[str, str]) -> Iterator[Api]:
-    client = Api(*server)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def portal(server: tuple[str, str]) -> Iterator[httpx.Client]:
-    with signed_in(*server) as client:
-        client.timeout = httpx.Timeout(120)
-        yield client
-
-
-def _id(body: dict[str, Any]) -> str:
-    return str(body["self"]).split("?")[0].rsplit("/", 1)[1]
-
-
-@pytest.fixture(scope="module")
-def project(api: Api, smoke_dir: Path) -> dict[str, str]:
+def project(live: LivePortal, smoke_dir: Path) -> dict[str, str]:
     """A project with a sphinx custom model trained from the smoke clips' transcripts."""
-    created = api.call(
-        "POST", "/projects", "Project", 201, json={"displayName": "Dictation", "locale": "en-US"}
-    )
+    created = api_project(live.api, "Dictation")
     lines = (smoke_dir / "trans.txt").read_text(encoding="utf-8-sig").splitlines()
-    model = api.call(
+    model = live.api.call(
         "POST", "/models", "CustomModel", 201,
         json={
             "displayName": "Austen custom", "locale": "en-US",
-            "baseModel": {"self": base_model_url(api)},
+            "baseModel": {"self": base_model_url(live.api)},
             "project": {"self": created["self"]},
             "text": "\n".join(line.split("\t")[1].lower() for line in lines),
         },
     )
-    model = api.wait(f"/models/{_id(model)}", "CustomModel")
+    model = live.api.wait(f"/models/{entity_id(model)}", "CustomModel")
     assert model["status"] == "Succeeded", model
-    return {"id": _id(created), "model": _id(model)}
+    return {"id": entity_id(created), "model": entity_id(model)}
 
 
 def _wizard_post(portal: httpx.Client, project_id: str, **fields: str) -> httpx.Response:
-    path = f"/portal/projects/{project_id}/deployments/new"
-    token = csrf_of(portal.get(path).text)
-    return portal.post(path, data={"csrf_token": token, **fields})
+    return post_form(portal, f"/portal/projects/{project_id}/deployments/new", fields)
 
 
 @pytest.fixture(scope="module")
-def deployment(portal: httpx.Client, project: dict[str, str]) -> dict[str, str]:
+def deployment(live: LivePortal, project: dict[str, str]) -> dict[str, str]:
     """The custom model deployed through the wizard: the page it opens."""
     response = _wizard_post(
-        portal, project["id"], model=f"models/{project['model']}", name="Austen endpoint",
+        live.client, project["id"], model=f"models/{project['model']}", name="Austen endpoint",
         description="tried by the tests", terms="accepted",
     )
     assert response.status_code == 303, response.text
-    page = portal.get(response.headers["location"])
+    page = live.client.get(response.headers["location"])
     assert page.status_code == 200
     return {"path": response.headers["location"], "page": page.text}
 
@@ -111,47 +95,45 @@ def _text_of(page: str, element_id: str) -> str:
 
 
 def test_the_wizard_offers_the_custom_and_base_models(
-    portal: httpx.Client, project: dict[str, str]
+    live: LivePortal, project: dict[str, str]
 ) -> None:
-    page = portal.get(f"/portal/projects/{project['id']}/deployments/new").text
+    page = live.client.get(f"/portal/projects/{project['id']}/deployments/new").text
     assert f'value="models/{project["model"]}"' in page and ">Austen custom<" in page
     assert f'value="models/base/{BASE_MODEL_ID}"' in page
     assert "I agree that this deployment is used under the terms" in page
     assert "BSD" in page  # the sphinx base model's licence is named
 
 
-def test_the_terms_checkbox_is_required(
-    portal: httpx.Client, api: Api, project: dict[str, str]
-) -> None:
+def test_the_terms_checkbox_is_required(live: LivePortal, project: dict[str, str]) -> None:
     response = _wizard_post(
-        portal, project["id"], model=f"models/base/{BASE_MODEL_ID}", name="No terms"
+        live.client, project["id"], model=f"models/base/{BASE_MODEL_ID}", name="No terms"
     )
     assert response.status_code == 400
     assert "tick &#34;I agree&#34;" in response.text or 'tick "I agree"' in response.text
-    listed = api.call("GET", f"/projects/{project['id']}/endpoints", "PaginatedEndpoints", 200)
+    listed = live.api.call("GET", f"/projects/{project['id']}/endpoints", "PaginatedEndpoints", 200)
     assert "No terms" not in [e["displayName"] for e in listed["values"]]
 
 
 def test_a_model_that_is_not_there_is_refused_in_words(
-    portal: httpx.Client, project: dict[str, str]
+    live: LivePortal, project: dict[str, str]
 ) -> None:
     response = _wizard_post(
-        portal, project["id"], model=f"models/{ZERO_ID}", name="Ghost", terms="accepted"
+        live.client, project["id"], model=f"models/{ZERO_ID}", name="Ghost", terms="accepted"
     )
     assert response.status_code == 400
     assert f"no model with id {ZERO_ID}" in response.text and "Traceback" not in response.text
 
 
 def test_the_deployment_page_shows_its_endpoint_id_urls_and_snippets(
-    deployment: dict[str, str], api: Api, project: dict[str, str], server: tuple[str, str]
+    deployment: dict[str, str], live: LivePortal, project: dict[str, str]
 ) -> None:
     page = deployment["page"]
     endpoint_id = _endpoint_id(page)
-    listed = api.call("GET", f"/projects/{project['id']}/endpoints", "PaginatedEndpoints", 200)
+    listed = live.api.call("GET", f"/projects/{project['id']}/endpoints", "PaginatedEndpoints", 200)
     [endpoint] = [e for e in listed["values"] if e["displayName"] == "Austen endpoint"]
-    assert _id(endpoint) == endpoint_id
+    assert entity_id(endpoint) == endpoint_id
     assert endpoint["model"]["self"].split("?")[0].endswith(f"/models/{project['model']}")
-    base_url, _ = server
+    base_url = live.base_url
     short = _text_of(page, "url-short-audio")
     assert short == (
         f"{base_url}/speech/recognition/conversation/cognitiveservices/v1"
@@ -168,9 +150,9 @@ def test_the_deployment_page_shows_its_endpoint_id_urls_and_snippets(
 
 
 def test_the_short_audio_url_and_the_python_snippets_work(
-    deployment: dict[str, str], server: tuple[str, str], smoke_dir: Path, tmp_path: Path
+    deployment: dict[str, str], live: LivePortal, smoke_dir: Path, tmp_path: Path
 ) -> None:
-    _, key = server
+    key = live.key
     page = deployment["page"]
     audio = (smoke_dir / CLIP).read_bytes()
     answer = httpx.post(
@@ -189,11 +171,11 @@ def test_the_short_audio_url_and_the_python_snippets_work(
 
 
 def test_the_curl_snippet_works(
-    deployment: dict[str, str], server: tuple[str, str], smoke_dir: Path, tmp_path: Path
+    deployment: dict[str, str], live: LivePortal, smoke_dir: Path, tmp_path: Path
 ) -> None:
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
-    _, key = server
+    key = live.key
     (tmp_path / "audio.wav").write_bytes((smoke_dir / CLIP).read_bytes())
     script = _text_of(deployment["page"], "snippet-curl").replace("YOUR_API_KEY", key)
     done = subprocess.run(
@@ -204,9 +186,9 @@ def test_the_curl_snippet_works(
 
 
 def test_the_try_it_box_recognizes_a_real_clip(
-    portal: httpx.Client, deployment: dict[str, str], smoke_dir: Path
+    live: LivePortal, deployment: dict[str, str], smoke_dir: Path
 ) -> None:
-    response = _try(portal, deployment["path"], CLIP, (smoke_dir / CLIP).read_bytes())
+    response = _try(live.client, deployment["path"], CLIP, (smoke_dir / CLIP).read_bytes())
     assert response.status_code == 200, response.text
     assert f"Result for {CLIP}" in response.text
     display = _text_of(response.text, "trial-display")
@@ -235,21 +217,19 @@ def _silence_wav(seconds: float) -> bytes:
     ],
 )
 def test_bad_audio_in_the_try_it_box_is_an_error_in_words(
-    portal: httpx.Client, deployment: dict[str, str], name: str, audio: bytes, words: str
+    live: LivePortal, deployment: dict[str, str], name: str, audio: bytes, words: str
 ) -> None:
-    response = _try(portal, deployment["path"], name, audio)
+    response = _try(live.client, deployment["path"], name, audio)
     assert response.status_code == 400, response.text
     error = _text_of(response.text, "trial-error")
     assert words.lower() in error.lower(), error
     assert "Traceback" not in response.text and "<h1>" in response.text
 
 
-def test_no_file_chosen_is_an_error_in_words(
-    portal: httpx.Client, deployment: dict[str, str]
-) -> None:
+def test_no_file_chosen_is_an_error_in_words(live: LivePortal, deployment: dict[str, str]) -> None:
     path = deployment["path"]
-    token = csrf_of(portal.get(path).text)
-    response = portal.post(
+    token = csrf_of(live.client.get(path).text)
+    response = live.client.post(
         f"{path}/try", data={"csrf_token": token},
         files={"audio": ("", b"", "application/octet-stream")},
     )
@@ -257,40 +237,38 @@ def test_no_file_chosen_is_an_error_in_words(
     assert "Choose an audio file" in _text_of(response.text, "trial-error")
 
 
-def test_silence_is_no_match(portal: httpx.Client, deployment: dict[str, str]) -> None:
-    response = _try(portal, deployment["path"], "silence.wav", _silence_wav(1.5))
+def test_silence_is_no_match(live: LivePortal, deployment: dict[str, str]) -> None:
+    response = _try(live.client, deployment["path"], "silence.wav", _silence_wav(1.5))
     assert response.status_code == 200
     assert "No speech was recognized" in response.text
 
 
 def test_the_try_it_form_needs_its_csrf_token(
-    portal: httpx.Client, deployment: dict[str, str], smoke_dir: Path
+    live: LivePortal, deployment: dict[str, str], smoke_dir: Path
 ) -> None:
-    response = portal.post(
+    response = live.client.post(
         f"{deployment['path']}/try", files={"audio": (CLIP, (smoke_dir / CLIP).read_bytes())}
     )
     assert response.status_code == 403
 
 
 def test_an_endpoint_of_another_project_is_not_found(
-    portal: httpx.Client, api: Api, deployment: dict[str, str]
+    live: LivePortal, deployment: dict[str, str]
 ) -> None:
-    other = api.call(
-        "POST", "/projects", "Project", 201, json={"displayName": "Other", "locale": "en-US"}
-    )
+    other = api_project(live.api, "Other")
     endpoint_id = _endpoint_id(deployment["page"])
-    response = portal.get(f"/portal/projects/{_id(other)}/deployments/{endpoint_id}")
+    response = live.client.get(f"/portal/projects/{entity_id(other)}/deployments/{endpoint_id}")
     assert response.status_code == 404 and "<h1>Not found</h1>" in response.text
 
 
 def test_the_list_and_the_catalog_show_the_model_and_its_endpoint(
-    portal: httpx.Client, project: dict[str, str], deployment: dict[str, str]
+    live: LivePortal, project: dict[str, str], deployment: dict[str, str]
 ) -> None:
-    listing = portal.get(f"/portal/projects/{project['id']}/deployments").text
+    listing = live.client.get(f"/portal/projects/{project['id']}/deployments").text
     assert "<h1>Deploy models</h1>" in listing and "+ Deploy model" in listing
     assert f'href="{deployment["path"]}">Austen endpoint</a>' in listing
     assert "Austen custom" in listing  # the model it serves
-    catalog = portal.get("/portal/models")
+    catalog = live.client.get("/portal/models")
     assert catalog.status_code == 200 and "<h1>View fine-tuned models</h1>" in catalog.text
     rows = re.findall(r"<tr>(.*?)</tr>", catalog.text, re.S)
     [row] = [r for r in rows if "Austen custom" in r]

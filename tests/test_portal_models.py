@@ -5,115 +5,32 @@ with its reason in words, and the wizard's form errors."""
 from __future__ import annotations
 
 import html
-import re
-import time
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from httpx import Client as HttpClient
 
-from test_api_support import Api, base_model_url, live_server
-from test_portal_auth import csrf_of, signed_in
+from portal_support import (
+    ProjectPortal,
+    api_project,
+    audio_zips,
+    entity_id,
+    live_portal,
+    sphinx_id,
+    text_of,
+    upload,
+)
 
 TEXT_LINES = 120  # of AN4's training transcripts: a small Language dataset that trains fast
-
-
-@dataclass(frozen=True)
-class Portal:
-    api: Api
-    client: HttpClient  # signed in
-    project_id: str
-    project_url: str  # the project's REST self URL
-    datasets: dict[str, str]  # name -> id, all Succeeded
-
-    def page(self, path: str = "") -> str:
-        response = self.client.get(f"/portal/projects/{self.project_id}{path}")
-        assert response.status_code == 200, (path, response.status_code, response.text[:500])
-        assert "<h1>" in response.text
-        return response.text
-
-
-def entity_id(body: dict[str, Any]) -> str:
-    return str(body["self"]).rsplit("/", 1)[1].split("?")[0]
-
-
-def upload(api: Api, project_url: str, kind: str, name: str, data: bytes, file: str) -> str:
-    """A dataset uploaded through the REST API (not the portal's data pages); its id, once
-    it is Succeeded."""
-    created = api.call(
-        "POST",
-        "/datasets:upload",
-        "Dataset",
-        201,
-        data={"displayName": name, "locale": "en-US", "kind": kind, "project": project_url},
-        files={"data": (file, data)},
-    )
-    done = api.wait(created["self"], "Dataset")
-    assert done["status"] == "Succeeded", done
-    return entity_id(done)
-
-
-def audio_zips(an4_dev: Path, target: Path, count: int) -> tuple[Path, Path, list[str]]:
-    """(Acoustic zip, AudioFiles zip, names) of the first `count` AN4 dev utterances."""
-    acoustic, audio_only = target / "acoustic.zip", target / "audio-only.zip"
-    with zipfile.ZipFile(an4_dev) as archive:
-        lines = archive.read("trans.txt").decode("utf-8-sig").splitlines()[:count]
-        names = [line.split("\t")[0] for line in lines]
-        with zipfile.ZipFile(acoustic, "w") as a, zipfile.ZipFile(audio_only, "w") as b:
-            for name in names:
-                a.writestr(name, archive.read(name))
-                b.writestr(name, archive.read(name))
-            a.writestr("trans.txt", "".join(f"{line}\n" for line in lines))
-    return acoustic, audio_only, names
-
-
-def sphinx_id(api: Api) -> str:
-    return base_model_url(api).rsplit("/", 1)[1].split("?")[0]
-
-
-def wait_status(portal: Portal, table: str, item_id: str, timeout_s: float = 240) -> str:
-    """Polls the portal's own status JSON (what the pages poll) until the work ends."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        status = portal.client.get(
-            f"/portal/status/{table}/{item_id}", headers={"Accept": "application/json"}
-        ).json()
-        if status["status"] in ("Succeeded", "Failed"):
-            return str(status["label"])
-        assert time.monotonic() < deadline, status
-        time.sleep(0.3)
-
-
-def post_form(portal: Portal, path: str, fields: dict[str, Any]) -> Any:
-    token = csrf_of(portal.page(path))
-    return portal.client.post(
-        f"/portal/projects/{portal.project_id}{path}", data={"csrf_token": token, **fields}
-    )
-
-
-def text_of(page: str) -> str:
-    """The page's text, tags removed and whitespace collapsed (to find words in it)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 @pytest.fixture(scope="module")
 def portal(
     tmp_path_factory: pytest.TempPathFactory, shared_data: Path, azure_samples: Path
-) -> Iterator[Portal]:
-    home = tmp_path_factory.mktemp("home")
-    with live_server(home, workers=1) as (base_url, key), signed_in(base_url, key) as client:
-        api = Api(base_url, key)
-        project = api.call(
-            "POST",
-            "/projects",
-            "Project",
-            201,
-            json={"displayName": "dictation", "locale": "en-US"},
-        )
+) -> Iterator[ProjectPortal]:
+    with live_portal(tmp_path_factory.mktemp("home")) as live:
+        api = live.api
+        project = api_project(api, "dictation")
         text = (shared_data / "an4" / "train-text.txt").read_text(encoding="utf-8")
         _, audio_only, _ = audio_zips(
             shared_data / "an4" / "dev.zip", tmp_path_factory.mktemp("zips"), 2
@@ -140,17 +57,16 @@ def portal(
                 "pronunciation.txt",
             ),
         }
-        yield Portal(api, client, entity_id(project), project["self"], datasets)
-        api.close()
+        yield ProjectPortal(api, live.client, entity_id(project), project["self"], datasets)
 
 
-def test_the_model_list_is_empty_at_first(portal: Portal) -> None:
+def test_the_model_list_is_empty_at_first(portal: ProjectPortal) -> None:
     page = text_of(portal.page("/models"))
     assert "Train model" in page and "+ Train model" in page
     assert "No custom models yet" in page
 
 
-def test_the_wizard_offers_every_base_model_of_the_locale(portal: Portal) -> None:
+def test_the_wizard_offers_every_base_model_of_the_locale(portal: ProjectPortal) -> None:
     page = portal.page("/models/new")
     bases = portal.api.call("GET", "/models/base", "PaginatedBaseModels", 200)["values"]
     en_us = [b for b in bases if b["locale"] == "en-US"]
@@ -169,9 +85,8 @@ def test_the_wizard_offers_every_base_model_of_the_locale(portal: Portal) -> Non
     assert "Train a new model" in words and 'name="csrf_token"' in page
 
 
-def test_train_a_sphinx_model_from_plain_text(portal: Portal) -> None:
-    response = post_form(
-        portal,
+def test_train_a_sphinx_model_from_plain_text(portal: ProjectPortal) -> None:
+    response = portal.post(
         "/models/new",
         {
             "base_model": sphinx_id(portal.api),
@@ -186,7 +101,7 @@ def test_train_a_sphinx_model_from_plain_text(portal: Portal) -> None:
     model_id = location.rsplit("/", 1)[1]
     running = text_of(portal.page(f"/models/{model_id}"))
     assert "an4 words" in running and "en-US base model (pocketsphinx)" in running
-    assert wait_status(portal, "models", model_id) == "Succeeded"
+    assert portal.wait("models", model_id) == "Succeeded"
 
     page = portal.page(f"/models/{model_id}")
     words = text_of(page)
@@ -204,16 +119,15 @@ def test_train_a_sphinx_model_from_plain_text(portal: Portal) -> None:
     assert "No custom models yet" not in listing
 
 
-def test_a_failed_training_says_why(portal: Portal) -> None:
+def test_a_failed_training_says_why(portal: ProjectPortal) -> None:
     # pronunciations alone give the language model no text: training fails
-    response = post_form(
-        portal,
+    response = portal.post(
         "/models/new",
         {"base_model": sphinx_id(portal.api), "datasets": portal.datasets["words"], "name": "bad"},
     )
     assert response.status_code == 303, response.text
     model_id = response.headers["location"].rsplit("/", 1)[1]
-    assert wait_status(portal, "models", model_id) == "Failed"
+    assert portal.wait("models", model_id) == "Failed"
     words = text_of(portal.page(f"/models/{model_id}"))
     assert "Training failed: the datasets contain no usable text or transcripts" in words
     assert "There is no training report" in words
@@ -230,7 +144,7 @@ def test_a_failed_training_says_why(portal: Portal) -> None:
     ],
 )
 def test_form_errors_are_pages_in_words(
-    portal: Portal, fields: dict[str, str], problem: str
+    portal: ProjectPortal, fields: dict[str, str], problem: str
 ) -> None:
     before = len(portal.api.call("GET", "/models", "PaginatedCustomModels", 200)["values"])
     posted = {"name": "x", **fields}
@@ -238,7 +152,7 @@ def test_form_errors_are_pages_in_words(
         posted["base_model"] = sphinx_id(portal.api)
     if "datasets" in posted:
         posted["datasets"] = portal.datasets[posted["datasets"]]
-    response = post_form(portal, "/models/new", posted)
+    response = portal.post("/models/new", posted)
     assert response.status_code == 400
     words = text_of(response.text)
     assert problem in words and "Traceback" not in words
@@ -247,10 +161,8 @@ def test_form_errors_are_pages_in_words(
     assert after == before
 
 
-def test_a_model_of_another_project_is_not_found(portal: Portal) -> None:
-    other = portal.api.call(
-        "POST", "/projects", "Project", 201, json={"displayName": "other", "locale": "en-US"}
-    )
+def test_a_model_of_another_project_is_not_found(portal: ProjectPortal) -> None:
+    other = api_project(portal.api, "other")
     models = portal.api.call("GET", "/models", "PaginatedCustomModels", 200)["values"]
     assert models
     response = portal.client.get(

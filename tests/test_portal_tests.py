@@ -15,17 +15,15 @@ from typing import Any
 import httpx
 import pytest
 
-from test_api_support import Api, live_server
-from test_portal_auth import signed_in
-from test_portal_models import (
-    Portal,
+from portal_support import (
+    ProjectPortal,
+    api_project,
     audio_zips,
     entity_id,
-    post_form,
+    live_portal,
     sphinx_id,
     text_of,
     upload,
-    wait_status,
 )
 
 CLIPS = 5  # AN4 dev utterances in the test datasets
@@ -33,7 +31,7 @@ CLIPS = 5  # AN4 dev utterances in the test datasets
 
 @dataclass(frozen=True)
 class Setup:
-    portal: Portal
+    portal: ProjectPortal
     base_id: str  # the sphinx base model
     custom_id: str  # trained on AN4's training text
     names: list[str]  # the utterances
@@ -46,11 +44,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterat
     acoustic, audio_only, names = audio_zips(
         shared_data / "an4" / "dev.zip", tmp_path_factory.mktemp("zips"), CLIPS
     )
-    with live_server(home, workers=1) as (base_url, key), signed_in(base_url, key) as client:
-        api = Api(base_url, key)
-        project = api.call(
-            "POST", "/projects", "Project", 201, json={"displayName": "tests", "locale": "en-US"}
-        )
+    with live_portal(home) as live:
+        api, base_url = live.api, live.base_url
+        project = api_project(api, "tests")
         text = (shared_data / "an4" / "train-text.txt").read_bytes()
         datasets = {
             "an4 text": upload(api, project["self"], "Language", "an4 text", text, "t.txt"),
@@ -76,14 +72,12 @@ def setup(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterat
             },
         )
         assert api.wait(model["self"], "CustomModel", 300)["status"] == "Succeeded"
-        portal = Portal(api, client, entity_id(project), project["self"], datasets)
+        portal = ProjectPortal(api, live.client, entity_id(project), project["self"], datasets)
         yield Setup(portal, base_id, entity_id(model), names, acoustic)
-        api.close()
 
 
 def create_test(setup: Setup, fields: dict[str, Any]) -> httpx.Response:
-    response: httpx.Response = post_form(setup.portal, "/tests/new", fields)
-    return response
+    return setup.portal.post("/tests/new", fields)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +96,7 @@ def accuracy(setup: Setup) -> tuple[str, dict[str, Any]]:
     location = response.headers["location"]
     assert location.startswith(f"/portal/projects/{setup.portal.project_id}/tests/")
     evaluation_id = location.rsplit("/", 1)[1]
-    assert wait_status(setup.portal, "evaluations", evaluation_id) == "Succeeded"
+    assert setup.portal.wait("evaluations", evaluation_id) == "Succeeded"
     body = setup.portal.api.call("GET", f"/evaluations/{evaluation_id}", "Evaluation", 200)
     return evaluation_id, body
 
@@ -227,7 +221,7 @@ def test_inspect_quality_shows_the_transcripts_side_by_side(setup: Setup) -> Non
     )
     assert response.status_code == 303, response.text
     evaluation_id = response.headers["location"].rsplit("/", 1)[1]
-    assert wait_status(setup.portal, "evaluations", evaluation_id) == "Succeeded"
+    assert setup.portal.wait("evaluations", evaluation_id) == "Succeeded"
     body = setup.portal.api.call("GET", f"/evaluations/{evaluation_id}", "Evaluation", 200)
     assert body["properties"] == {"sentenceCount1": CLIPS, "sentenceCount2": CLIPS}
     page = setup.portal.page(f"/tests/{evaluation_id}")
