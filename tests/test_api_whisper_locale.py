@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from test_api_support import Api, live_server, validate
+from test_api_support import Api, base_model_url, live_server, validate
 
 LOCALE = "de-DE"
 # Measured (pytest -s prints them): base WER 0.0779 on the 77 test words (4 S, 1 D, 1 I:
@@ -110,6 +110,17 @@ def test_de_de_sample_trains_and_evaluates_through_the_api(
         json={"displayName": "base vs custom", "locale": LOCALE, "model1": {"self": base["self"]},
               "model2": {"self": model["self"]}, "dataset": {"self": testing["self"]}},
     )
+    # an en-US model on German audio, or the German dataset in an en-US evaluation, measures
+    # nothing: refused at once with the locale named
+    english = base_model_url(api, "whisper-base", "en-US")
+    for locale, model1 in ((LOCALE, english), ("en-US", english)):
+        refused = api.call(
+            "POST", "/evaluations", "Error", 400,
+            json={"displayName": "mixed", "locale": locale, "model1": {"self": model1},
+                  "model2": {"self": model1}, "dataset": {"self": testing["self"]}},
+        )
+        assert refused["innerError"]["code"] == "InvalidLocale", refused
+        assert "de-DE" in refused["message"] and "en-US" in refused["message"]
     evaluated = api.wait(evaluation["self"], "Evaluation", 300)
     assert evaluated["status"] == "Succeeded", evaluated
     props = validate(evaluated["properties"], "EvaluationProperties")

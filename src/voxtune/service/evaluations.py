@@ -12,7 +12,7 @@ from voxtune.service import entities, webhooks
 from voxtune.service.context import Services
 from voxtune.service.datasets import content_key
 from voxtune.service.files import delete_owner_files, list_owner_files
-from voxtune.service.models import resolve_model
+from voxtune.service.models import model_locale, resolve_model
 from voxtune.service.schemas import EvaluationCreate, EvaluationUpdate
 from voxtune.store import records
 from voxtune.store.records import Entity
@@ -42,6 +42,8 @@ def create_evaluation(services: Services, body: EvaluationCreate) -> Entity:
     locale = entities.check_locale(body.locale)
     _, dataset_id = entities.referenced_id(body.dataset, ("datasets",), "dataset")
     dataset = acoustic_dataset(services, dataset_id, EVALUATION_KINDS)
+    model_ids = (resolve_model(services, body.model1), resolve_model(services, body.model2))
+    _check_locales(services, locale, dataset, model_ids)
     entity = Entity(
         table="evaluations",
         id=str(uuid.uuid4()),
@@ -52,14 +54,31 @@ def create_evaluation(services: Services, body: EvaluationCreate) -> Entity:
         custom_properties=body.customProperties or {},
         refs={
             "dataset_id": dataset.id,
-            "model1_id": resolve_model(services, body.model1),
-            "model2_id": resolve_model(services, body.model2),
+            "model1_id": model_ids[0],
+            "model2_id": model_ids[1],
         },
     )
     entities.insert(services, entity)
     services.queue.enqueue(EVALUATE_JOB, entity.id)
     webhooks.notify(services, "evaluationCreation", entity)
     return entity
+
+
+def _check_locales(
+    services: Services, locale: str, dataset: Entity, model_ids: tuple[str, str]
+) -> None:
+    """A de-DE dataset scored by an en-US model measures nothing: refused, as Azure does."""
+    if dataset.locale.lower() != locale.lower():
+        raise InvalidInputError(
+            f"the dataset is {dataset.locale} but the evaluation is {locale}",
+            inner_code="InvalidLocale",
+        )
+    for model_id in model_ids:
+        if (model := model_locale(services, model_id)).lower() != locale.lower():
+            raise InvalidInputError(
+                f"model {model_id} recognizes {model}, not the evaluation's {locale}",
+                inner_code="InvalidLocale",
+            )
 
 
 def update_evaluation(services: Services, evaluation_id: str, body: EvaluationUpdate) -> Entity:

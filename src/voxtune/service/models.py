@@ -67,6 +67,12 @@ def resolve_model(services: Services, reference: Reference, *, deployable: bool 
     return model.id
 
 
+def model_locale(services: Services, model_id: str) -> str:
+    """The locale a model (base or custom, by the id resolve_model gives) recognizes."""
+    entry = base_model_entries().get(model_id)
+    return entry.locale if entry is not None else entities.get(services, "models", model_id).locale
+
+
 def bundle_location(services: Services, model_id: str) -> str:
     """What `load_bundle` takes for this model: a base model in its locale
     ("whisper-base@de-DE") or the bundle directory."""
