@@ -20,14 +20,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         yield base_url, key
 
 
-def portal_get_paths() -> list[str]:
+def portal_paths(method: str) -> list[str]:
+    """Every portal route of `method` but sign-in, its ids the all-zero UUID."""
     from voxtune.portal import ROUTERS
 
     paths = []
     for router in ROUTERS:
         for route in router.routes:
             path = getattr(route, "path", "")
-            if "GET" in getattr(route, "methods", ()) and not path.endswith("/signin"):
+            if method in getattr(route, "methods", ()) and not path.endswith("/signin"):
                 paths.append(
                     re.sub(r"\{[a-z_]+\}", ZERO_ID, path).replace(
                         f"/status/{ZERO_ID}", "/status/datasets"
@@ -38,7 +39,7 @@ def portal_get_paths() -> list[str]:
 
 def test_every_portal_page_without_a_session_leads_to_sign_in(server: tuple[str, str]) -> None:
     base_url, _ = server
-    paths = portal_get_paths()
+    paths = portal_paths("GET")
     assert len(paths) >= 4, paths
     with HttpClient(base_url=base_url) as client:
         for path in paths:
@@ -53,10 +54,14 @@ def test_every_portal_page_without_a_session_leads_to_sign_in(server: tuple[str,
 
 def test_posts_without_a_session_lead_to_sign_in(server: tuple[str, str]) -> None:
     base_url, _ = server
+    paths = portal_paths("POST")
+    assert len(paths) >= 7, paths  # every wizard, sign-out, the try-it box
     with HttpClient(base_url=base_url) as client:
-        response = client.post("/portal/projects/new", data={"name": "x", "csrf_token": "x"})
-        assert response.status_code == 303
-        assert response.headers["location"].startswith("/portal/signin")
+        for path in paths:
+            response = client.post(path, data={"name": "x", "csrf_token": "x"})
+            assert response.status_code == 303, (path, response.status_code)
+            assert response.headers["location"].startswith("/portal/signin"), path
+            assert ZERO_ID not in response.text
 
 
 def test_a_wrong_key_is_refused_in_words(server: tuple[str, str]) -> None:
