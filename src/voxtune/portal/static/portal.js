@@ -7,11 +7,15 @@ function wizard(form) {
   if (steps.length < 2) return;
   const submit = form.querySelector(".wizard-buttons button[type=submit]");
   const buttons = form.querySelector(".wizard-buttons");
+  // data-review="no": the last step submits (the "+ Fine-tune" wizard's "Next" opens the project)
+  const reviewed = form.dataset.review !== "no";
   const review = document.createElement("fieldset");
   review.className = "step review";
   review.innerHTML = "<legend>Review and create</legend><dl></dl>";
-  buttons.before(review);
-  steps.push(review);
+  if (reviewed) {
+    buttons.before(review);
+    steps.push(review);
+  }
   const trail = document.createElement("ol");
   trail.className = "trail";
   steps.forEach((s) => {
@@ -61,7 +65,7 @@ function wizard(form) {
     back.hidden = i === 0;
     next.hidden = i === steps.length - 1;
     submit.hidden = i !== steps.length - 1;
-    if (i === steps.length - 1) fillReview();
+    if (reviewed && i === steps.length - 1) fillReview();
     const first = steps[i].querySelector("input:not([type=hidden]), select, textarea, button");
     if (first) first.focus();
   }
